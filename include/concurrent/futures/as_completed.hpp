@@ -1,0 +1,187 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_AS_COMPLETED_HPP
+#define CONCURRENT_FUTURES_AS_COMPLETED_HPP
+
+#include <concurrent/futures/config.hpp>
+#include <concurrent/futures/detail/future_handle.hpp>
+#include <concurrent/futures/future.hpp>
+
+#include <cstddef>
+#include <initializer_list>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace concurrent::futures {
+namespace detail {
+
+/// The settled futures of a set, in the order they settled: one waiter per
+/// future pushes itself on completion (no allocation then).
+class CONCURRENT_FUTURES_DECL completion_queue {
+public:
+  /// Installs a waiter on every state; those already settled are queued
+  /// first, in input order.
+  explicit completion_queue(std::span<shared_state_base* const> states);
+
+  /// Removes the waiters still installed.
+  ~completion_queue();
+
+  completion_queue(completion_queue const&) = delete;
+  completion_queue& operator=(completion_queue const&) = delete;
+
+  /// The index of the next settled future; empty once every future was
+  /// returned or after a timeout.
+  /**
+   * @throws timeout_error "N (of M) futures unfinished" if the deadline
+   * passes first; the queue is then exhausted.
+   */
+  std::optional<std::size_t> next(deadline_type const& deadline);
+
+  /// How many futures were not returned yet.
+  std::size_t unfinished() const noexcept { return total_ - returned_; }
+
+private:
+  struct node;
+  void push(node& n) noexcept;
+  node* pop() noexcept;
+
+  std::vector<shared_state_base*> states_;
+  std::unique_ptr<node[]> nodes_;
+  std::size_t total_ = 0;
+  std::size_t returned_ = 0;
+  bool exhausted_ = false;
+
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace detail
+
+/// Yields futures as they finish (Python's `concurrent.futures.as_completed`).
+/**
+ * A single-pass range over the distinct futures of the input: those already
+ * done come first, then each as it finishes or is cancelled and notified.
+ * Advancing past the last one ends the range; if the timeout (measured from
+ * the first advance, as CPython does) passes first, advancing throws
+ * `timeout_error` "N (of M) futures unfinished" and the range then ends.
+ * Futures may come from any executors and promises; mix value types through
+ * `cf::any_future`.
+ *
+ * A yielded future is not kept: the range holds only the futures still to
+ * come and the current one.
+ *
+ * @par Thread Safety
+ * One consumer at a time, like a Python generator; the futures themselves may
+ * complete on any thread.
+ *
+ * @code
+ * for (cf::future<int>& f : cf::as_completed(futs, 5s))
+ *   std::cout << f.result() << '\n';
+ * @endcode
+ */
+template <class Future> class as_completed {
+  static_assert(future_handle<Future>,
+                "cf::as_completed needs cf::future<T> or cf::any_future");
+
+public:
+  /// Starts watching every future of `futures` (duplicates once).
+  template <future_range R>
+  explicit as_completed(R&& futures, timeout_type timeout = {})
+      : as_completed(detail::unique_futures<Future>(std::forward<R>(futures)),
+                     timeout) {}
+
+  as_completed(std::initializer_list<Future> futures, timeout_type timeout = {})
+      : as_completed(detail::unique_futures<Future>(futures), timeout) {}
+
+  as_completed(as_completed&&) noexcept = default;
+  as_completed& operator=(as_completed&&) noexcept = default;
+
+  /// The next future to settle, or empty at the end.
+  /**
+   * @throws timeout_error when the timeout passes first.
+   */
+  std::optional<Future> next() {
+    if (!started_) {
+      started_ = true;
+      deadline_ = detail::to_deadline(timeout_);
+    }
+    auto i = queue_->next(deadline_);
+    if (!i)
+      return std::nullopt;
+    return std::move(futures_[*i]);
+  }
+
+  /// How many distinct futures are still to come.
+  std::size_t unfinished() const noexcept { return queue_->unfinished(); }
+
+  class iterator {
+  public:
+    using value_type = Future;
+    using difference_type = std::ptrdiff_t;
+    using reference = Future&;
+
+    iterator() = default;
+
+    Future& operator*() const noexcept { return *owner_->current_; }
+    Future* operator->() const noexcept { return &*owner_->current_; }
+
+    /// Waits for the next future; may throw timeout_error.
+    iterator& operator++() {
+      owner_->advance();
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+
+    friend bool operator==(iterator const& it, std::default_sentinel_t) noexcept {
+      return it.at_end();
+    }
+
+  private:
+    friend class as_completed;
+    bool at_end() const noexcept {
+      return owner_ == nullptr || !owner_->current_;
+    }
+    explicit iterator(as_completed* owner) noexcept : owner_(owner) {}
+    as_completed* owner_ = nullptr;
+  };
+
+  /// Waits for the first future; may throw timeout_error.
+  iterator begin() {
+    advance();
+    return iterator(this);
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+private:
+  as_completed(detail::unique_futures<Future>&& u, timeout_type timeout)
+      : futures_(std::move(u.futures)),
+        queue_(std::make_unique<detail::completion_queue>(u.states)),
+        timeout_(timeout) {}
+
+  void advance() {
+    current_.reset();
+    current_ = next();
+  }
+
+  std::vector<Future> futures_;
+  std::unique_ptr<detail::completion_queue> queue_;
+  std::optional<Future> current_;
+  timeout_type timeout_;
+  detail::deadline_type deadline_;
+  bool started_ = false;
+};
+
+template <future_range R>
+as_completed(R&&, timeout_type = {})
+    -> as_completed<std::remove_cvref_t<std::ranges::range_value_t<R>>>;
+
+} // namespace concurrent::futures
+
+#endif

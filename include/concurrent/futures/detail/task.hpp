@@ -1,0 +1,146 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_DETAIL_TASK_HPP
+#define CONCURRENT_FUTURES_DETAIL_TASK_HPP
+
+#include <concurrent/futures/detail/shared_state.hpp>
+#include <concurrent/futures/future.hpp>
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace concurrent::futures::detail {
+
+/// Told by a task when its work is over, just before its result becomes
+/// visible: a pool counts the worker as free from then on, so a caller that
+/// sees the result and submits again finds it free (Python's idle reuse).
+class task_observer {
+public:
+  virtual void task_finishing() noexcept = 0;
+
+protected:
+  ~task_observer() = default;
+};
+
+/// Work queued in an executor: a submitted call with its future, or an Asio
+/// handler. Intrusive, so queueing allocates nothing.
+class task_node {
+public:
+  task_node(task_node const&) = delete;
+  task_node& operator=(task_node const&) = delete;
+
+  /// Runs the work and frees the node.
+  virtual void run(task_observer& observer) noexcept = 0;
+
+  /// Frees the node without running it. A submitted call's future fails with
+  /// `reason`, or, when `reason` is null, is cancelled and notified.
+  virtual void abandon(std::exception_ptr const& reason) noexcept = 0;
+
+  /// True for a submitted call, which `shutdown(cancel_futures)` cancels.
+  virtual bool cancellable() const noexcept { return false; }
+
+  // The queue's link.
+  task_node* next_task = nullptr;
+  // Higher runs first among tasks not started; reserved for priorities.
+  int priority = 0;
+
+protected:
+  task_node() = default;
+  ~task_node() = default;
+};
+
+template <class F, class... Args>
+using call_result_t =
+    std::remove_cvref_t<std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>>;
+
+/// `fn(args...)` with its future's state: one allocation per submit.
+/**
+ * The callable and the arguments are decay-copied, as std::thread does, and
+ * destroyed right after the call, not with the last future.
+ */
+template <class R, class F, class... Args>
+class call_task final : public shared_state<R>, public task_node {
+public:
+  template <class G, class... A>
+  explicit call_task(G&& fn, A&&... args)
+      : call_(std::forward<G>(fn), std::forward<A>(args)...) {
+    this->add_ref(); // one for the queue, one for the future
+  }
+
+  void run(task_observer& observer) noexcept override {
+    if (this->start_task()) {
+      try {
+        if constexpr (std::is_void_v<R>) {
+          std::apply(invoker{}, std::move(call_));
+          drop_call();
+          observer.task_finishing();
+          this->construct_and_publish();
+        } else {
+          // The result is constructed in place, then the call's captures go
+          // before anybody can see the result.
+          this->emplace_from([&] { return std::apply(invoker{}, std::move(call_)); });
+          drop_call();
+          observer.task_finishing();
+          this->publish();
+        }
+      } catch (...) {
+        drop_call();
+        observer.task_finishing();
+        this->publish_exception(std::current_exception());
+      }
+    } else {
+      drop_call();
+      observer.task_finishing();
+    }
+    this->release();
+  }
+
+  void abandon(std::exception_ptr const& reason) noexcept override {
+    drop_call();
+    if (reason && this->try_claim()) {
+      this->publish_exception(reason);
+    } else {
+      this->cancel();
+      this->start_task(); // notifies wait() and as_completed()
+    }
+    this->release();
+  }
+
+  bool cancellable() const noexcept override { return true; }
+
+private:
+  struct invoker {
+    template <class G, class... A> decltype(auto) operator()(G&& g, A&&... a) const {
+      return std::invoke(std::forward<G>(g), std::forward<A>(a)...);
+    }
+  };
+
+  ~call_task() override {
+    if (alive_)
+      call_.~tuple();
+  }
+
+  void drop_call() noexcept {
+    if (alive_) {
+      alive_ = false;
+      call_.~tuple();
+    }
+  }
+
+  union {
+    std::tuple<std::decay_t<F>, std::decay_t<Args>...> call_;
+  };
+  bool alive_ = true;
+};
+
+} // namespace concurrent::futures::detail
+
+#endif

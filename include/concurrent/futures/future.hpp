@@ -1,0 +1,380 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_FUTURE_HPP
+#define CONCURRENT_FUTURES_FUTURE_HPP
+
+#include <concurrent/futures/config.hpp>
+#include <concurrent/futures/detail/shared_state.hpp>
+#include <concurrent/futures/exceptions.hpp>
+
+#include <boost/smart_ptr/intrusive_ptr.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <future>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace concurrent::futures {
+
+template <class T> class future;
+class any_future;
+
+namespace detail {
+
+// Builds futures from states and reaches the state behind a future; for
+// executors and the waiting functions, not for users.
+struct future_access {
+  template <class T>
+  static future<T> adopt(shared_state<T>* s) noexcept { // takes a reference
+    return future<T>(boost::intrusive_ptr<shared_state<T>>(s, false));
+  }
+  template <class T>
+  static future<T> share(shared_state<T>* s) noexcept { // adds a reference
+    return future<T>(boost::intrusive_ptr<shared_state<T>>(s));
+  }
+  static any_future share_any(shared_state_base& s) noexcept;
+  template <class F> static auto* state(F const& f) noexcept {
+    return f.state_.get();
+  }
+};
+
+[[noreturn]] CONCURRENT_FUTURES_DECL void throw_no_state();
+
+/// Hands a callback's exception to the installed handler; never throws.
+CONCURRENT_FUTURES_DECL void report_callback_error(std::exception_ptr e,
+                                                   shared_state_base& s) noexcept;
+
+template <class Future, class F>
+class callback_waiter final : public waiter {
+public:
+  explicit callback_waiter(F&& fn)
+      : waiter(wake_on::done, /*deferred=*/true), fn_(std::move(fn)) {}
+  explicit callback_waiter(F const& fn)
+      : waiter(wake_on::done, /*deferred=*/true), fn_(fn) {}
+
+  // Runs the callback now: the future was already done when it was added.
+  void run_inline(shared_state_base& s) noexcept { invoke(s); }
+
+private:
+  static Future make_self(shared_state_base& s) noexcept;
+
+  void invoke(shared_state_base& s) noexcept {
+    try {
+      Future const self = make_self(s);
+      std::invoke(fn_, self);
+    } catch (...) {
+      report_callback_error(std::current_exception(), s);
+    }
+  }
+
+  void complete(shared_state_base& s, future_status) noexcept override {
+    invoke(s);
+    delete this;
+  }
+  void discard() noexcept override { delete this; }
+
+  F fn_;
+};
+
+} // namespace detail
+
+/// The outcome of work that may not have finished yet (Python's `Future`).
+/**
+ * A `future` is a shared handle: copies refer to the same state, compare equal
+ * and hash alike. Every executor of this library returns this one type, and
+ * `cf::promise<T>` completes one that no executor backs.
+ *
+ * The state goes, as in Python, pending -> running -> finished, or pending ->
+ * cancelled -> cancelled and notified (the executor saw the cancellation).
+ * `cancel()` wakes `result()` and runs the callbacks at once; `wait()` and
+ * `as_completed()` count a cancelled future only once it is notified.
+ *
+ * `T` may be move-only and need not be default-constructible; `T` must not be
+ * a reference.
+ *
+ * @par Thread Safety
+ * Distinct objects: safe. Shared objects: every member function is safe to
+ * call concurrently, except assignment to the same handle.
+ *
+ * @code
+ * cf::thread_pool_executor pool;
+ * cf::future<int> f = pool.submit([](int a, int b) { return a + b; }, 1, 2);
+ * f.add_done_callback([](cf::future<int> const& g) { std::cout << g.result(); });
+ * int const& r = f.result(2s);       // cf::timeout_error after 2 s
+ * @endcode
+ */
+template <class T> class future {
+  static_assert(!std::is_reference_v<T>,
+                "cf::future<T&> is not supported: return a value, or a "
+                "std::reference_wrapper / pointer if you need a reference");
+  static_assert(std::is_same_v<T, std::remove_cv_t<T>>,
+                "cf::future<T> needs an unqualified T");
+
+public:
+  using value_type = T;
+
+  /// A future with no state; `valid()` is false and every other member
+  /// throws `std::future_error(no_state)`.
+  future() noexcept = default;
+
+  /// True unless default-constructed or moved from.
+  bool valid() const noexcept { return state_ != nullptr; }
+
+  /// Attempts to cancel: true if the future is now cancelled.
+  /**
+   * False if it is running or finished. Cancelling a cancelled future returns
+   * true and does nothing more. On success, `result()` waiters wake with
+   * `cancelled_error` and the done callbacks run in this thread before
+   * `cancel()` returns.
+   */
+  bool cancel() const { return get().cancel(); }
+
+  /// True if cancelled (whether or not the executor has noticed yet).
+  bool cancelled() const { return get().cancelled(); }
+
+  /// True while the task runs.
+  bool running() const { return get().running(); }
+
+  /// True if cancelled or finished.
+  bool done() const { return get().done(); }
+
+  /// Waits for the result and returns it, or throws.
+  /**
+   * @param timeout Seconds to wait; empty waits forever, zero polls.
+   * @returns The value, which lives as long as the state.
+   * @throws cancelled_error if the future was cancelled; timeout_error if the
+   * timeout passed first; otherwise the task's own exception, rethrown.
+   */
+  decltype(auto) result(timeout_type timeout = {}) const {
+    auto& s = get();
+    if (!s.wait(detail::to_deadline(timeout)))
+      throw timeout_error();
+    s.rethrow_if_failed();
+    if constexpr (!std::is_void_v<T>)
+      return static_cast<T const&>(s.value());
+  }
+
+  /// Waits, then returns the task's exception, or null if it succeeded.
+  /**
+   * @throws cancelled_error if cancelled; timeout_error on timeout.
+   */
+  std::exception_ptr exception(timeout_type timeout = {}) const {
+    auto& s = get();
+    if (!s.wait(detail::to_deadline(timeout)))
+      throw timeout_error();
+    if (s.cancelled())
+      throw cancelled_error();
+    return s.stored_exception();
+  }
+
+  /// Calls `fn(*this)` when the future is cancelled or finishes.
+  /**
+   * If the future is already done, `fn` runs at once in this thread.
+   * Otherwise it runs, after the callbacks added before it, in the thread
+   * that completes or cancels the future. An exception from `fn` goes to the
+   * handler set with `set_callback_error_handler` (default: a line on
+   * stderr) and the other callbacks still run.
+   */
+  template <class F>
+    requires std::invocable<std::decay_t<F>&, future const&>
+  void add_done_callback(F&& fn) const {
+    using node = detail::callback_waiter<future, std::decay_t<F>>;
+    auto& s = get();
+    auto n = std::make_unique<node>(std::forward<F>(fn));
+    if (s.add_waiter(*n))
+      n.release(); // the list owns it now
+    else
+      n->run_inline(s);
+  }
+
+  /// For executors: pending -> running (true), or cancelled -> cancelled
+  /// and notified (false).
+  /**
+   * @throws std::runtime_error "Future in unexpected state" otherwise.
+   */
+  bool set_running_or_notify_cancel() const {
+    return get().set_running_or_notify_cancel();
+  }
+
+  friend bool operator==(future const& a, future const& b) noexcept {
+    return a.state_ == b.state_;
+  }
+
+  /// Python's repr: `<future at 0x... state=running>`.
+  std::string repr() const {
+    return state_ ? state_->repr() : std::string("<future without state>");
+  }
+
+private:
+  friend struct detail::future_access;
+  friend class any_future;
+  friend struct std::hash<future>;
+
+  explicit future(boost::intrusive_ptr<detail::shared_state<T>> s) noexcept
+      : state_(std::move(s)) {}
+
+  detail::shared_state<T>& get() const {
+    if (!state_)
+      detail::throw_no_state();
+    return *state_;
+  }
+
+  boost::intrusive_ptr<detail::shared_state<T>> state_;
+};
+
+/// A future of any value type, for waiting on futures of different types
+/// together: `std::vector<cf::any_future> all{f, g}; cf::wait(all);`.
+/**
+ * It shares the state of the future it was made from: it compares equal and
+ * hashes alike with every `any_future` made from a copy of that future.
+ * `result()` waits and rethrows but returns nothing; recover the typed
+ * future with `as<T>()`.
+ *
+ * @par Thread Safety
+ * As `future<T>`.
+ */
+class any_future {
+public:
+  any_future() noexcept = default;
+
+  template <class T>
+  any_future(future<T> const& f) noexcept // NOLINT: implicit by design
+      : state_(f.state_) {}
+
+  bool valid() const noexcept { return state_ != nullptr; }
+  bool cancel() const { return get().cancel(); }
+  bool cancelled() const { return get().cancelled(); }
+  bool running() const { return get().running(); }
+  bool done() const { return get().done(); }
+
+  /// Waits; throws as `future<T>::result()` would, returns nothing.
+  void result(timeout_type timeout = {}) const {
+    auto& s = get();
+    if (!s.wait(detail::to_deadline(timeout)))
+      throw timeout_error();
+    s.rethrow_if_failed();
+  }
+
+  std::exception_ptr exception(timeout_type timeout = {}) const {
+    auto& s = get();
+    if (!s.wait(detail::to_deadline(timeout)))
+      throw timeout_error();
+    if (s.cancelled())
+      throw cancelled_error();
+    return s.stored_exception();
+  }
+
+  /// Calls `fn(*this)` when done; see `future<T>::add_done_callback`.
+  template <class F>
+    requires std::invocable<std::decay_t<F>&, any_future const&>
+  void add_done_callback(F&& fn) const {
+    using node = detail::callback_waiter<any_future, std::decay_t<F>>;
+    auto& s = get();
+    auto n = std::make_unique<node>(std::forward<F>(fn));
+    if (s.add_waiter(*n))
+      n.release();
+    else
+      n->run_inline(s);
+  }
+
+  bool set_running_or_notify_cancel() const {
+    return get().set_running_or_notify_cancel();
+  }
+
+  /// The typed future, if `T` is the value type; else an invalid future.
+  template <class T> future<T> as() const noexcept {
+    if (auto* s = dynamic_cast<detail::shared_state<T>*>(state_.get()))
+      return detail::future_access::share(s);
+    return {};
+  }
+
+  friend bool operator==(any_future const& a, any_future const& b) noexcept {
+    return a.state_ == b.state_;
+  }
+
+  std::string repr() const {
+    return state_ ? state_->repr() : std::string("<future without state>");
+  }
+
+private:
+  friend struct detail::future_access;
+  friend struct std::hash<any_future>;
+
+  explicit any_future(boost::intrusive_ptr<detail::shared_state_base> s) noexcept
+      : state_(std::move(s)) {}
+
+  detail::shared_state_base& get() const {
+    if (!state_)
+      detail::throw_no_state();
+    return *state_;
+  }
+
+  boost::intrusive_ptr<detail::shared_state_base> state_;
+};
+
+/// Writes the future's repr().
+CONCURRENT_FUTURES_DECL std::ostream& operator<<(std::ostream& os,
+                                                 any_future const& f);
+
+/// Receives an exception thrown by a done callback, and the future.
+using callback_error_handler =
+    std::function<void(std::exception_ptr, any_future const&)>;
+
+/// Replaces the handler of exceptions thrown by done callbacks (Python logs
+/// them on the "concurrent.futures" logger).
+/**
+ * The default writes "exception calling callback for <future ...>: what()"
+ * to stderr. An empty handler restores the default. The handler runs in the
+ * thread that ran the callback; an exception it throws is swallowed.
+ *
+ * @returns The previous handler.
+ * @par Thread Safety
+ * Safe to call concurrently with callbacks running.
+ */
+CONCURRENT_FUTURES_DECL callback_error_handler
+set_callback_error_handler(callback_error_handler handler);
+
+namespace detail {
+
+inline any_future future_access::share_any(shared_state_base& s) noexcept {
+  return any_future(boost::intrusive_ptr<shared_state_base>(&s));
+}
+
+template <class Future, class F>
+Future callback_waiter<Future, F>::make_self(shared_state_base& s) noexcept {
+  if constexpr (std::is_same_v<Future, any_future>) {
+    return future_access::share_any(s);
+  } else {
+    return future_access::share(
+        static_cast<shared_state<typename Future::value_type>*>(&s));
+  }
+}
+
+} // namespace detail
+} // namespace concurrent::futures
+
+template <class T> struct std::hash<concurrent::futures::future<T>> {
+  std::size_t operator()(concurrent::futures::future<T> const& f) const noexcept {
+    return std::hash<void const*>{}(
+        static_cast<concurrent::futures::detail::shared_state_base const*>(
+            f.state_.get()));
+  }
+};
+
+template <> struct std::hash<concurrent::futures::any_future> {
+  std::size_t operator()(concurrent::futures::any_future const& f) const noexcept {
+    return std::hash<void const*>{}(f.state_.get());
+  }
+};
+
+#endif

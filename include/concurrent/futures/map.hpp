@@ -1,0 +1,248 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_MAP_HPP
+#define CONCURRENT_FUTURES_MAP_HPP
+
+#include <concurrent/futures/config.hpp>
+#include <concurrent/futures/future.hpp>
+
+#include <cstddef>
+#include <deque>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <ranges>
+#include <stdexcept>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace concurrent::futures {
+
+/// Options of `executor::map()`.
+struct map_options {
+  /// Seconds from the call to `map()` within which every result must be
+  /// ready; advancing the range past that throws `timeout_error`.
+  timeout_type timeout = {};
+  /// Inputs per message for a process pool; a thread pool ignores it, as
+  /// Python's does.
+  std::size_t chunksize = 1;
+  /// At most this many tasks submitted ahead of the consumer; empty submits
+  /// every input at once (Python's default). Zero is an error.
+  std::optional<std::size_t> buffersize = {};
+};
+
+namespace detail {
+
+/// Pulls the next input tuple and submits it; empty when an input ends.
+template <class T> class map_source {
+public:
+  virtual ~map_source() = default;
+  virtual std::optional<future<T>> submit_next() = 0;
+};
+
+template <class T, class Executor, class F, class... Views>
+class zip_source final : public map_source<T> {
+public:
+  template <class G, class... Rs>
+  zip_source(Executor& ex, G&& fn, Rs&&... ranges)
+      : executor_(ex), fn_(std::forward<G>(fn)),
+        views_(std::views::all(std::forward<Rs>(ranges))...),
+        iterators_(std::apply(
+            [](auto&... v) { return std::tuple(std::ranges::begin(v)...); },
+            views_)) {}
+
+  std::optional<future<T>> submit_next() override {
+    if (at_end(std::index_sequence_for<Views...>{}))
+      return std::nullopt;
+    auto f = std::apply(
+        [this](auto&... it) { return executor_.submit(fn_, *it...); },
+        iterators_);
+    std::apply([](auto&... it) { (++it, ...); }, iterators_);
+    return f;
+  }
+
+private:
+  template <std::size_t... I> bool at_end(std::index_sequence<I...>) {
+    return ((std::get<I>(iterators_) == std::ranges::end(std::get<I>(views_))) ||
+            ...);
+  }
+
+  Executor& executor_;
+  F fn_;
+  std::tuple<Views...> views_;
+  std::tuple<std::ranges::iterator_t<Views>...> iterators_;
+};
+
+template <class T> decltype(auto) take_value(future<T>& f) {
+  auto* s = future_access::state(f);
+  if constexpr (std::is_void_v<T>)
+    return std::monostate{};
+  else
+    // map holds the only handle: the value can move out.
+    return std::move(s->value());
+}
+
+} // namespace detail
+
+/// The results of `executor::map()`, in input order (Python's result
+/// iterator).
+/**
+ * A single-pass range. Advancing waits for the next result in input order;
+ * if that task failed, advancing throws its exception, the tasks not started
+ * are cancelled and the range ends (CPython 3.14). Past the timeout,
+ * advancing throws `timeout_error`, cancels what has not started and ends the
+ * range. Destroying the range early cancels the tasks not started; running
+ * ones finish.
+ *
+ * The range owns the results: a result is moved out of its future when
+ * reached, and the previous one is destroyed. A `void` function yields
+ * `std::monostate`.
+ *
+ * @par Thread Safety
+ * One consumer at a time.
+ */
+template <class T> class map_range {
+public:
+  using value_type = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+
+  map_range(map_range&&) noexcept = default;
+  map_range& operator=(map_range&& other) noexcept {
+    if (this != &other) {
+      cancel_pending();
+      pending_ = std::move(other.pending_);
+      source_ = std::move(other.source_);
+      current_ = std::move(other.current_);
+      deadline_ = other.deadline_;
+      finished_ = other.finished_;
+    }
+    return *this;
+  }
+
+  ~map_range() { cancel_pending(); }
+
+  class iterator {
+  public:
+    using value_type = map_range::value_type;
+    using difference_type = std::ptrdiff_t;
+    using reference = value_type&;
+
+    iterator() = default;
+
+    value_type& operator*() const noexcept { return *owner_->current_; }
+    value_type* operator->() const noexcept { return &*owner_->current_; }
+
+    /// Waits for the next result; may throw the task's exception or
+    /// timeout_error.
+    iterator& operator++() {
+      owner_->advance();
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+
+    friend bool operator==(iterator const& it, std::default_sentinel_t) noexcept {
+      return it.at_end();
+    }
+
+  private:
+    friend class map_range;
+    bool at_end() const noexcept {
+      return owner_ == nullptr || !owner_->current_;
+    }
+    explicit iterator(map_range* owner) noexcept : owner_(owner) {}
+    map_range* owner_ = nullptr;
+  };
+
+  /// Waits for the first result; may throw.
+  iterator begin() {
+    advance();
+    return iterator(this);
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+  /// Tasks submitted and not yet yielded.
+  std::size_t pending() const noexcept { return pending_.size(); }
+
+  /// Builds the range and submits the first tasks: every input, or
+  /// `buffersize` of them. For executors; users call `executor::map`.
+  map_range(std::unique_ptr<detail::map_source<T>> source,
+            map_options const& options)
+      : source_(std::move(source)),
+        deadline_(detail::to_deadline(options.timeout)) {
+    if (options.buffersize && *options.buffersize == 0)
+      throw std::invalid_argument(
+          "buffersize must be empty (no bound) or > 0, not 0");
+    try {
+      std::size_t const limit = options.buffersize.value_or(SIZE_MAX);
+      while (pending_.size() < limit) {
+        auto f = source_->submit_next();
+        if (!f) {
+          source_.reset();
+          break;
+        }
+        pending_.push_back(std::move(*f));
+      }
+    } catch (...) {
+      cancel_pending();
+      throw;
+    }
+    if (!options.buffersize)
+      source_.reset(); // every input was submitted: let the inputs go
+  }
+
+private:
+  void advance() {
+    current_.reset();
+    if (finished_)
+      return;
+    if (pending_.empty()) {
+      finished_ = true;
+      return;
+    }
+    try {
+      // Python refills the window before it waits for the oldest result.
+      if (source_) {
+        if (auto f = source_->submit_next())
+          pending_.push_back(std::move(*f));
+        else
+          source_.reset();
+      }
+      future<T> f = std::move(pending_.front());
+      pending_.pop_front();
+      auto* s = detail::future_access::state(f);
+      if (!s->wait(deadline_)) {
+        f.cancel();
+        throw timeout_error();
+      }
+      s->rethrow_if_failed();
+      current_.emplace(detail::take_value(f));
+    } catch (...) {
+      cancel_pending();
+      throw;
+    }
+  }
+
+  void cancel_pending() noexcept {
+    finished_ = true;
+    source_.reset();
+    for (auto& f : pending_)
+      if (f.valid())
+        detail::future_access::state(f)->cancel();
+    pending_.clear();
+  }
+
+  std::deque<future<T>> pending_;
+  std::unique_ptr<detail::map_source<T>> source_;
+  std::optional<value_type> current_;
+  detail::deadline_type deadline_;
+  bool finished_ = false;
+};
+
+} // namespace concurrent::futures
+
+#endif

@@ -1,0 +1,108 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_LIB_DETAIL_THREAD_POOL_CORE_HPP
+#define CONCURRENT_FUTURES_LIB_DETAIL_THREAD_POOL_CORE_HPP
+
+#include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/thread_pool_executor.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace concurrent::futures::detail {
+
+/// Everything a thread pool shares with its worker threads. Workers hold it
+/// through a shared_ptr, so a pool destroyed from one of its own tasks stays
+/// valid until that worker has left.
+class thread_pool_core final
+    : public task_observer,
+      public std::enable_shared_from_this<thread_pool_core> {
+public:
+  thread_pool_core(thread_pool_options options, int max_workers);
+  ~thread_pool_core();
+
+  /// A submitted call; throws if the pool is broken or shut down.
+  void submit(task_node& task);
+  /// An Asio handler; a broken pool drops it.
+  void post(task_node& task) noexcept;
+
+  void shutdown(bool wait, bool cancel_futures);
+  /// Frees whatever is still queued (the owner is being destroyed).
+  void abandon_queued() noexcept;
+
+  void work_started() noexcept {
+    outstanding_work_.fetch_add(1, std::memory_order_relaxed);
+  }
+  void work_finished() noexcept;
+
+  bool running_in_this_thread() const noexcept;
+  int max_workers() const noexcept { return max_workers_; }
+  std::size_t thread_count() const noexcept {
+    return started_.load(std::memory_order_relaxed);
+  }
+
+  void task_finishing() noexcept override;
+
+private:
+  // Appends under the lock; returns whether a thread must be started.
+  bool push_locked(task_node& task) noexcept;
+  void after_push(bool spawn);
+  void wake_one() noexcept;
+  void wake_all() noexcept;
+  void spawn();
+  void worker_main(std::size_t index);
+  task_node* next_task() noexcept;
+  task_node* pop_locked() noexcept;
+  void break_pool(std::string reason) noexcept;
+  void join_workers();
+
+  thread_pool_options options_;
+  int const max_workers_;
+
+  // The queue and the parking lot, under mutex_.
+  std::mutex mutex_;
+  task_node* head_ = nullptr;
+  task_node* tail_ = nullptr;
+  int sleepers_ = 0;
+  int notified_ = 0;
+  bool spinning_ = false;
+  bool shutdown_ = false;
+  bool broken_ = false;
+  std::string broken_reason_;
+  std::size_t reserved_ = 0; // threads decided on, maybe not created yet
+
+  // Read without the lock by a spinning worker.
+  std::atomic<std::size_t> queued_{0};
+  std::atomic<bool> stopping_{false};
+  // Parked workers sleep on it; bumped for every wake-up.
+  std::atomic<std::uint32_t> wake_sequence_{0};
+
+  // Tasks submitted and not finished; while it exceeds the threads started,
+  // a submit starts a thread (Python's idle-thread reuse). Not maintained
+  // once every thread has started.
+  std::atomic<long> in_flight_{0};
+  std::atomic<bool> saturated_{false};
+  std::atomic<std::size_t> started_{0};
+
+  std::atomic<long> outstanding_work_{0};
+
+  std::mutex threads_mutex_;
+  std::condition_variable threads_changed_;
+  std::vector<std::thread> threads_;
+  std::size_t created_ = 0;
+  std::mutex join_mutex_;
+};
+
+} // namespace concurrent::futures::detail
+
+#endif

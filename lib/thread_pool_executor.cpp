@@ -1,0 +1,478 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#include <concurrent/futures/thread_pool_executor.hpp>
+
+#include "detail/futex.hpp"
+#include "detail/thread_pool_core.hpp"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+#include <system_error>
+
+namespace concurrent::futures {
+
+namespace detail {
+
+namespace {
+
+thread_local thread_pool_core const* current_core = nullptr;
+std::atomic<unsigned> pools_created{0};
+
+// How long an idle worker polls the queue before it parks: a task submitted
+// within it starts without a futex wake-up (several microseconds on a VM).
+// One worker at most spins at a time, so an idle pool burns one core for at
+// most this long.
+constexpr auto spin_for_work = std::chrono::microseconds(50);
+
+int usable_cpus() noexcept {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0)
+      return n;
+  }
+  unsigned n = std::thread::hardware_concurrency();
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+std::string what_of(std::exception_ptr const& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (std::exception const& x) {
+    return x.what();
+  } catch (...) {
+    return "an exception not derived from std::exception";
+  }
+}
+
+void set_thread_name(std::string const& prefix, std::size_t index) {
+  std::string const suffix = "_" + std::to_string(index);
+  // Linux keeps 15 bytes; keep the index, cut the prefix.
+  constexpr std::size_t limit = 15;
+  std::string name = prefix + suffix;
+  if (name.size() > limit)
+    name = prefix.substr(0, limit > suffix.size() ? limit - suffix.size() : 0) +
+           suffix.substr(0, limit);
+  ::pthread_setname_np(::pthread_self(), name.c_str());
+}
+
+} // namespace
+
+void report_handler_exception(std::exception_ptr e) noexcept {
+  try {
+    std::string const line =
+        "exception escaped an Asio handler on a thread_pool_executor worker "
+        "(the worker goes on): " +
+        what_of(e) + "\n";
+    std::fputs(line.c_str(), stderr);
+  } catch (...) {
+  }
+}
+
+thread_pool_core::thread_pool_core(thread_pool_options options, int max_workers)
+    : options_(std::move(options)), max_workers_(max_workers) {
+  if (options_.thread_name_prefix.empty())
+    options_.thread_name_prefix =
+        "ThreadPool-" + std::to_string(pools_created.fetch_add(1));
+}
+
+thread_pool_core::~thread_pool_core() {
+  // Normally every worker was joined by the owner's shutdown(true). If the
+  // last reference goes on a worker thread (the pool was destroyed by one
+  // of its own tasks), that thread cannot join itself.
+  for (auto& t : threads_) {
+    if (!t.joinable())
+      continue;
+    if (t.get_id() == std::this_thread::get_id())
+      t.detach();
+    else
+      t.join();
+  }
+}
+
+bool thread_pool_core::running_in_this_thread() const noexcept {
+  return current_core == this;
+}
+
+task_node* thread_pool_core::pop_locked() noexcept {
+  task_node* t = head_;
+  if (t != nullptr) {
+    head_ = t->next_task;
+    if (head_ == nullptr)
+      tail_ = nullptr;
+    t->next_task = nullptr;
+    queued_.fetch_sub(1, std::memory_order_relaxed);
+  }
+  return t;
+}
+
+bool thread_pool_core::push_locked(task_node& task) noexcept {
+  task.next_task = nullptr;
+  (tail_ ? tail_->next_task : head_) = &task;
+  tail_ = &task;
+  queued_.fetch_add(1, std::memory_order_relaxed);
+  if (saturated_.load(std::memory_order_relaxed))
+    return false;
+  long const in_flight = in_flight_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (shutdown_ || static_cast<std::size_t>(in_flight) <= reserved_ ||
+      reserved_ >= static_cast<std::size_t>(max_workers_))
+    return false;
+  if (++reserved_ == static_cast<std::size_t>(max_workers_))
+    saturated_.store(true, std::memory_order_relaxed);
+  return true;
+}
+
+void thread_pool_core::submit(task_node& task) {
+  bool spawn_thread = false;
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    // Python checks for a broken pool first.
+    if (broken_)
+      throw broken_thread_pool(broken_reason_);
+    if (shutdown_)
+      throw std::runtime_error("cannot schedule new futures after shutdown");
+    spawn_thread = push_locked(task);
+    wake = !spinning_ && sleepers_ > notified_;
+    if (wake)
+      ++notified_;
+  }
+  if (wake)
+    wake_one();
+  if (spawn_thread)
+    spawn();
+}
+
+void thread_pool_core::post(task_node& task) noexcept {
+  bool spawn_thread = false;
+  bool wake = false;
+  bool broken = false;
+  {
+    std::lock_guard lock(mutex_);
+    broken = broken_;
+    if (!broken) {
+      spawn_thread = push_locked(task);
+      wake = !spinning_ && sleepers_ > notified_;
+      if (wake)
+        ++notified_;
+    }
+  }
+  if (broken) {
+    task.abandon(nullptr);
+    return;
+  }
+  if (wake)
+    wake_one();
+  if (spawn_thread)
+    spawn();
+}
+
+void thread_pool_core::wake_one() noexcept {
+  wake_sequence_.fetch_add(1, std::memory_order_release);
+  futex_wake(wake_sequence_, 1);
+}
+
+void thread_pool_core::wake_all() noexcept {
+  wake_sequence_.fetch_add(1, std::memory_order_release);
+  futex_wake_all(wake_sequence_);
+}
+
+void thread_pool_core::spawn() {
+  std::exception_ptr failure;
+  {
+    std::lock_guard lock(threads_mutex_);
+    std::size_t const index = created_;
+    try {
+      threads_.emplace_back([self = shared_from_this(), index] {
+        self->worker_main(index);
+      });
+      ++created_;
+      started_.store(created_, std::memory_order_relaxed);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  if (failure) {
+    // No thread: give the reservation back. If no worker exists at all,
+    // nothing would ever run the queue, so fail what is in it rather than
+    // let it wait forever.
+    task_node* orphans = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      --reserved_;
+      saturated_.store(false, std::memory_order_relaxed);
+      if (reserved_ == 0) {
+        orphans = head_;
+        head_ = tail_ = nullptr;
+        queued_.store(0, std::memory_order_relaxed);
+      }
+    }
+    if (orphans != nullptr) {
+      auto reason = std::make_exception_ptr(std::runtime_error(
+          "could not start a worker thread: " + what_of(failure) +
+          " (the system is out of threads or memory; retry later)"));
+      while (orphans != nullptr) {
+        task_node* next = orphans->next_task;
+        orphans->abandon(reason);
+        orphans = next;
+      }
+    }
+  }
+  threads_changed_.notify_all();
+}
+
+void thread_pool_core::worker_main(std::size_t index) {
+  current_core = this;
+  set_thread_name(options_.thread_name_prefix, index);
+  if (options_.initializer) {
+    try {
+      options_.initializer();
+    } catch (...) {
+      std::string const what = what_of(std::current_exception());
+      std::string const line = "Exception in initializer: " + what + "\n";
+      std::fputs(line.c_str(), stderr);
+      break_pool(what);
+      current_core = nullptr;
+      return;
+    }
+  }
+  while (task_node* t = next_task())
+    t->run(*this);
+  current_core = nullptr;
+}
+
+task_node* thread_pool_core::next_task() noexcept {
+  std::unique_lock lock(mutex_);
+  bool may_spin = true;
+  for (;;) {
+    if (task_node* t = pop_locked())
+      return t;
+    if (shutdown_ && outstanding_work_.load(std::memory_order_acquire) == 0)
+      return nullptr;
+
+    if (may_spin && !spinning_ && !stopping_.load(std::memory_order_relaxed)) {
+      spinning_ = true;
+      lock.unlock();
+      auto const until = clock::now() + spin_for_work;
+      for (unsigned i = 0;; ++i) {
+        if (queued_.load(std::memory_order_relaxed) != 0 ||
+            stopping_.load(std::memory_order_relaxed))
+          break;
+#if defined(__x86_64__) || defined(__i386__)
+        _mm_pause();
+#endif
+        if ((i & 63) == 63 && clock::now() >= until)
+          break;
+      }
+      lock.lock();
+      spinning_ = false;
+      may_spin = false;
+      if (task_node* t = pop_locked()) {
+        // The spinner took one task: if more wait and workers sleep, hand
+        // the search on to one of them.
+        bool const wake = head_ != nullptr && sleepers_ > notified_;
+        if (wake)
+          ++notified_;
+        lock.unlock();
+        if (wake)
+          wake_one();
+        return t;
+      }
+      continue;
+    }
+
+    ++sleepers_;
+    std::uint32_t const seen = wake_sequence_.load(std::memory_order_acquire);
+    lock.unlock();
+    futex_wait(wake_sequence_, seen, std::nullopt);
+    lock.lock();
+    --sleepers_;
+    if (notified_ > 0)
+      --notified_;
+    may_spin = true;
+  }
+}
+
+void thread_pool_core::task_finishing() noexcept {
+  if (!saturated_.load(std::memory_order_relaxed))
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void thread_pool_core::work_finished() noexcept {
+  if (outstanding_work_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    bool stop;
+    {
+      std::lock_guard lock(mutex_);
+      stop = shutdown_;
+    }
+    if (stop)
+      wake_all();
+  }
+}
+
+void thread_pool_core::break_pool(std::string reason) noexcept {
+  task_node* queued = nullptr;
+  std::string message;
+  try {
+    message = "A thread initializer failed, the thread pool is not usable "
+              "anymore (the initializer threw: " +
+              reason + ")";
+  } catch (...) {
+  }
+  {
+    std::lock_guard lock(mutex_);
+    broken_ = true;
+    broken_reason_ = message;
+    queued = head_;
+    head_ = tail_ = nullptr;
+    queued_.store(0, std::memory_order_relaxed);
+  }
+  std::exception_ptr const e =
+      std::make_exception_ptr(broken_thread_pool(message));
+  while (queued != nullptr) {
+    task_node* next = queued->next_task;
+    queued->abandon(e);
+    queued = next;
+  }
+}
+
+void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
+  task_node* cancelled_head = nullptr;
+  task_node* cancelled_tail = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    shutdown_ = true;
+    stopping_.store(true, std::memory_order_relaxed);
+    if (cancel_futures) {
+      // Take out the submitted calls; Asio handlers stay (they may be
+      // coroutines that must resume to release what they hold).
+      task_node* keep_head = nullptr;
+      task_node* keep_tail = nullptr;
+      std::size_t kept = 0;
+      for (task_node* t = head_; t != nullptr;) {
+        task_node* next = t->next_task;
+        t->next_task = nullptr;
+        if (t->cancellable()) {
+          (cancelled_tail ? cancelled_tail->next_task : cancelled_head) = t;
+          cancelled_tail = t;
+        } else {
+          (keep_tail ? keep_tail->next_task : keep_head) = t;
+          keep_tail = t;
+          ++kept;
+        }
+        t = next;
+      }
+      head_ = keep_head;
+      tail_ = keep_tail;
+      queued_.store(kept, std::memory_order_relaxed);
+    }
+  }
+  // Python only cancel()s these; notifying them too lets wait() and
+  // as_completed() return instead of hanging.
+  while (cancelled_head != nullptr) {
+    task_node* next = cancelled_head->next_task;
+    cancelled_head->abandon(nullptr);
+    cancelled_head = next;
+  }
+  wake_all();
+  if (wait)
+    join_workers();
+}
+
+void thread_pool_core::join_workers() {
+  std::lock_guard serial(join_mutex_);
+  std::unique_lock lock(threads_mutex_);
+  // A submit that reserved a thread before the shutdown may still be
+  // creating it.
+  threads_changed_.wait(lock, [this] {
+    std::lock_guard queue_lock(mutex_);
+    return created_ == reserved_;
+  });
+  auto const self = std::this_thread::get_id();
+  for (auto& t : threads_)
+    if (t.joinable() && t.get_id() != self)
+      t.join();
+}
+
+void thread_pool_core::abandon_queued() noexcept {
+  task_node* queued;
+  {
+    std::lock_guard lock(mutex_);
+    queued = head_;
+    head_ = tail_ = nullptr;
+    queued_.store(0, std::memory_order_relaxed);
+  }
+  while (queued != nullptr) {
+    task_node* next = queued->next_task;
+    queued->abandon(nullptr);
+    queued = next;
+  }
+}
+
+} // namespace detail
+
+namespace {
+
+int checked_max_workers(std::optional<int> requested) {
+  if (!requested)
+    return std::min(32, detail::usable_cpus() + 4);
+  if (*requested <= 0)
+    throw std::invalid_argument("max_workers must be greater than 0 (got " +
+                                std::to_string(*requested) + ")");
+  return *requested;
+}
+
+} // namespace
+
+thread_pool_executor::thread_pool_executor(thread_pool_options options) {
+  int const n = checked_max_workers(options.max_workers);
+  core_ = std::make_shared<detail::thread_pool_core>(std::move(options), n);
+}
+
+thread_pool_executor::~thread_pool_executor() {
+  shutdown(true, false);
+  boost::asio::execution_context::shutdown();
+  boost::asio::execution_context::destroy();
+  core_->abandon_queued();
+}
+
+void thread_pool_executor::shutdown(bool wait, bool cancel_futures) {
+  core_->shutdown(wait, cancel_futures);
+}
+
+int thread_pool_executor::max_workers() const noexcept {
+  return core_->max_workers();
+}
+
+std::size_t thread_pool_executor::thread_count() const noexcept {
+  return core_->thread_count();
+}
+
+bool thread_pool_executor::running_in_this_thread() const noexcept {
+  return core_->running_in_this_thread();
+}
+
+void thread_pool_executor::enqueue(detail::task_node& task) {
+  core_->submit(task);
+}
+
+void thread_pool_executor::post_task(detail::task_node& task) noexcept {
+  core_->post(task);
+}
+
+void thread_pool_executor::work_started() noexcept { core_->work_started(); }
+
+void thread_pool_executor::work_finished() noexcept { core_->work_finished(); }
+
+executor::~executor() = default;
+
+} // namespace concurrent::futures

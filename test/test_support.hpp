@@ -1,0 +1,170 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_TEST_SUPPORT_HPP
+#define CONCURRENT_FUTURES_TEST_SUPPORT_HPP
+
+// Helpers shared by the tests: Python's threading.Event, the futures of
+// CPython's test util (one per state), and a capture of the callback error
+// handler.
+
+#include <concurrent/futures/future.hpp>
+#include <concurrent/futures/promise.hpp>
+
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace cf = concurrent::futures;
+using namespace std::chrono_literals;
+
+namespace test {
+
+/// Python's threading.Event.
+class event {
+public:
+  void set() {
+    {
+      std::lock_guard lock(mutex_);
+      set_ = true;
+    }
+    cv_.notify_all();
+  }
+  bool is_set() const {
+    std::lock_guard lock(mutex_);
+    return set_;
+  }
+  /// Waits until set; false if `timeout` passed first.
+  bool wait(std::chrono::milliseconds timeout = std::chrono::minutes(2)) const {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [this] { return set_; });
+  }
+
+private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable cv_;
+  bool set_ = false;
+};
+
+/// Counts up; waiters block until a count is reached.
+class counter {
+public:
+  void add(int n = 1) {
+    {
+      std::lock_guard lock(mutex_);
+      value_ += n;
+    }
+    cv_.notify_all();
+  }
+  int value() const {
+    std::lock_guard lock(mutex_);
+    return value_;
+  }
+  bool wait_for(int target,
+                std::chrono::milliseconds timeout = std::chrono::minutes(2)) const {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [&] { return value_ >= target; });
+  }
+
+private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable cv_;
+  int value_ = 0;
+};
+
+/// An OSError stand-in, as CPython's EXCEPTION_FUTURE holds.
+struct os_error : std::runtime_error {
+  os_error() : std::runtime_error("os error") {}
+};
+
+// CPython's util.create_future(state=...), reached through public
+// transitions only. The promises of pending and running futures are kept
+// until the test program exits, so the futures stay as made.
+inline cf::future<int> kept_promise_future() {
+  static std::mutex mutex;
+  static std::vector<cf::promise<int>> kept;
+  std::lock_guard lock(mutex);
+  kept.emplace_back();
+  return kept.back().get_future();
+}
+
+inline cf::future<int> pending_future() { return kept_promise_future(); }
+
+inline cf::future<int> running_future() {
+  auto f = kept_promise_future();
+  f.set_running_or_notify_cancel();
+  return f;
+}
+
+inline cf::future<int> cancelled_future() {
+  auto f = pending_future();
+  f.cancel();
+  return f;
+}
+
+inline cf::future<int> cancelled_and_notified_future() {
+  auto f = cancelled_future();
+  f.set_running_or_notify_cancel();
+  return f;
+}
+
+inline cf::future<int> exception_future() {
+  cf::promise<int> p;
+  p.set_exception(os_error());
+  return p.get_future();
+}
+
+inline cf::future<int> successful_future(int value = 42) {
+  cf::promise<int> p;
+  p.set_result(value);
+  return p.get_future();
+}
+
+/// Installs a callback error handler for its lifetime and records what it
+/// receives.
+class captured_callback_errors {
+public:
+  captured_callback_errors() {
+    previous_ = cf::set_callback_error_handler(
+        [this](std::exception_ptr e, cf::any_future const& f) {
+          std::lock_guard lock(mutex_);
+          try {
+            std::rethrow_exception(e);
+          } catch (std::exception const& x) {
+            messages_.push_back(x.what());
+          } catch (...) {
+            messages_.push_back("<non-std exception>");
+          }
+          futures_.push_back(f);
+        });
+  }
+  ~captured_callback_errors() { cf::set_callback_error_handler(previous_); }
+
+  std::vector<std::string> messages() const {
+    std::lock_guard lock(mutex_);
+    return messages_;
+  }
+  std::vector<cf::any_future> futures() const {
+    std::lock_guard lock(mutex_);
+    return futures_;
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> messages_;
+  std::vector<cf::any_future> futures_;
+  cf::callback_error_handler previous_;
+};
+
+} // namespace test
+
+#endif
