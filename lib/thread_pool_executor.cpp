@@ -293,7 +293,7 @@ task_node* thread_pool_core::next_task() noexcept {
     ++sleepers_;
     std::uint32_t const seen = wake_sequence_.load(std::memory_order_acquire);
     lock.unlock();
-    futex_wait(wake_sequence_, seen, std::nullopt);
+    futex_wait(wake_sequence_, seen, static_cast<timespec const*>(nullptr));
     lock.lock();
     --sleepers_;
     if (notified_ > 0)

@@ -19,7 +19,6 @@
 #include <regex>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 #include <unordered_set>
 
 namespace utf = boost::unit_test;
@@ -40,39 +39,6 @@ template <class E, class F> bool throws(F&& f) {
   }
   return false;
 }
-
-// Captures what is written to stderr (fd 2) while it lives.
-class stderr_capture {
-public:
-  stderr_capture() {
-    std::fflush(stderr);
-    file_ = std::tmpfile();
-    saved_ = ::dup(2);
-    ::dup2(::fileno(file_), 2);
-  }
-  ~stderr_capture() { restore(); }
-  std::string text() {
-    restore();
-    std::rewind(file_);
-    std::string out;
-    char buf[256];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, file_))
-      out.append(buf, n);
-    return out;
-  }
-
-private:
-  void restore() {
-    if (saved_ >= 0) {
-      std::fflush(stderr);
-      ::dup2(saved_, 2);
-      ::close(saved_);
-      saved_ = -1;
-    }
-  }
-  std::FILE* file_;
-  int saved_;
-};
 
 } // namespace
 
@@ -166,7 +132,7 @@ BOOST_AUTO_TEST_CASE(callback_on_cancelled_future_runs_at_once) {
 // "exception calling callback for <future ...>" and the what() on stderr.
 BOOST_AUTO_TEST_CASE(default_handler_writes_to_stderr) {
   auto f = test::successful_future(5);
-  stderr_capture capture;
+  test::stderr_capture capture;
   f.add_done_callback([](cf::future<int> const&) { throw std::runtime_error("doh!"); });
   std::string const text = capture.text();
   BOOST_TEST(text.find("exception calling callback for <future at 0x") !=

@@ -18,11 +18,14 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <vector>
+
+#include <unistd.h>
 
 namespace cf = concurrent::futures;
 using namespace std::chrono_literals;
@@ -163,6 +166,39 @@ private:
   std::vector<std::string> messages_;
   std::vector<cf::any_future> futures_;
   cf::callback_error_handler previous_;
+};
+
+// Captures what is written to stderr (fd 2) while it lives.
+class stderr_capture {
+public:
+  stderr_capture() {
+    std::fflush(stderr);
+    file_ = std::tmpfile();
+    saved_ = ::dup(2);
+    ::dup2(::fileno(file_), 2);
+  }
+  ~stderr_capture() { restore(); }
+  std::string text() {
+    restore();
+    std::rewind(file_);
+    std::string out;
+    char buf[256];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, file_))
+      out.append(buf, n);
+    return out;
+  }
+
+private:
+  void restore() {
+    if (saved_ >= 0) {
+      std::fflush(stderr);
+      ::dup2(saved_, 2);
+      ::close(saved_);
+      saved_ = -1;
+    }
+  }
+  std::FILE* file_;
+  int saved_;
 };
 
 } // namespace test

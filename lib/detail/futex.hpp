@@ -37,26 +37,30 @@ inline std::uint32_t* futex_address(std::atomic<std::uint32_t>& word) noexcept {
   return reinterpret_cast<std::uint32_t*>(&word);
 }
 
-/// Sleeps while `word == expected`, until woken or the deadline; returns
-/// false only on timeout. Spurious returns are the caller's to loop over.
+/// Sleeps while `word == expected`, until woken or the absolute
+/// CLOCK_MONOTONIC time `*until` (null: no limit); returns false only on
+/// timeout. Spurious returns are the caller's to loop over.
+inline bool futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
+                       timespec const* until) noexcept {
+  long r = ::syscall(SYS_futex, futex_address(word), FUTEX_WAIT_BITSET_PRIVATE,
+                     expected, until, nullptr, FUTEX_BITSET_MATCH_ANY);
+  return !(r == -1 && errno == ETIMEDOUT);
+}
+
+/// As above, with a steady_clock deadline (empty: no limit).
 inline bool futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
                        deadline_type const& deadline) noexcept {
+  if (!deadline)
+    return futex_wait(word, expected, static_cast<timespec const*>(nullptr));
+  auto since = deadline->time_since_epoch();
+  if (since.count() < 0)
+    since = {};
+  auto const secs = std::chrono::duration_cast<std::chrono::seconds>(since);
   timespec ts{};
-  timespec* pts = nullptr;
-  if (deadline) {
-    auto since = deadline->time_since_epoch();
-    if (since.count() < 0)
-      since = {};
-    auto secs = std::chrono::duration_cast<std::chrono::seconds>(since);
-    ts.tv_sec = static_cast<time_t>(secs.count());
-    ts.tv_nsec = static_cast<long>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(since - secs)
-            .count());
-    pts = &ts;
-  }
-  long r = ::syscall(SYS_futex, futex_address(word), FUTEX_WAIT_BITSET_PRIVATE,
-                     expected, pts, nullptr, FUTEX_BITSET_MATCH_ANY);
-  return !(r == -1 && errno == ETIMEDOUT);
+  ts.tv_sec = static_cast<time_t>(secs.count());
+  ts.tv_nsec = static_cast<long>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(since - secs).count());
+  return futex_wait(word, expected, &ts);
 }
 
 inline void futex_wake(std::atomic<std::uint32_t>& word, int count) noexcept {

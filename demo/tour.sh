@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+#
+# Copyright (c) 2026 The concurrent-futures authors.
+#
+# Distributed under the Boost Software License, Version 1.0.
+#
+# A tour of concurrent-futures: runs every demo, in the order they are best
+# read, and stops at the first one that fails.
+#
+#   demo/tour.sh [BUILD_DIR]
+#
+# BUILD_DIR is the CMake build directory (default: build/ at the repository
+# root). The demos must be built there already, e.g.
+#   cmake -S . -B build && cmake --build build
+# b2 users pass its build directory (build-b2); the demos are found below it.
+
+set -euo pipefail
+
+script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+repo_root=$(cd -- "$script_dir/.." && pwd)
+build_dir=${1:-$repo_root/build}
+
+# name:what it shows, in reading order.
+demos=(
+  "fetch_urls:as_completed over simulated downloads"
+  "map_records:pool.map in input order, buffersize, timeout"
+  "callbacks:add_done_callback and per-future exceptions"
+  "search_engines:first answer wins; cancel vs cooperative stop"
+  "executor_factory:one factory, used through cf::executor"
+)
+
+if [[ ! -d $build_dir ]]; then
+  echo "tour.sh: no build directory '$build_dir'; build the demos first:" >&2
+  echo "  cmake -S '$repo_root' -B '$build_dir' && cmake --build '$build_dir'" >&2
+  exit 2
+fi
+
+# CMake puts a demo in BUILD_DIR/demo/; b2 nests it deeper (build-b2/demo/
+# <toolset>/<variant>/...), so look there last.
+find_demo() {
+  local name=$1 candidate
+  for candidate in "$build_dir/demo/$name" "$build_dir/$name"; do
+    if [[ -f $candidate && -x $candidate ]]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  if [[ -d $build_dir/demo ]]; then
+    candidate=$(find "$build_dir/demo" -type f -name "$name" -perm -u+x 2>/dev/null |
+      sort | head -n 1)
+    if [[ -n $candidate ]]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  fi
+  return 1
+}
+
+total=${#demos[@]}
+index=0
+for entry in "${demos[@]}"; do
+  index=$((index + 1))
+  name=${entry%%:*}
+  what=${entry#*:}
+  if ! exe=$(find_demo "$name"); then
+    echo "tour.sh: demo '$name' is not built in '$build_dir'" >&2
+    exit 2
+  fi
+  [[ $index -gt 1 ]] && echo
+  echo "== $index/$total $name: $what =="
+  # Stop at the first demo that fails, and say which one it was.
+  "$exe" || {
+    status=$?
+    echo "tour.sh: $name failed (exit status $status)" >&2
+    exit "$status"
+  }
+done
+
+echo
+echo "== all $total demos passed =="

@@ -1,0 +1,223 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+// Port of CPython's Lib/test/test_concurrent_futures/test_as_completed.py
+// (the thread pool variant).
+#include <concurrent/futures/as_completed.hpp>
+
+#include "test_support.hpp"
+
+#include <concurrent/futures/thread_pool_executor.hpp>
+
+#include <string>
+#include <thread>
+
+namespace utf = boost::unit_test;
+
+namespace {
+
+struct pool_fixture {
+  cf::thread_pool_executor executor{{.max_workers = 5}};
+};
+
+int mul(int x, int y) { return x * y; }
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(as_completed_tests, pool_fixture)
+
+// test_no_timeout
+BOOST_AUTO_TEST_CASE(yields_every_future, *utf::timeout(60)) {
+  auto notified = test::cancelled_and_notified_future();
+  auto failed = test::exception_future();
+  auto successful = test::successful_future();
+  auto f1 = executor.submit(mul, 2, 21);
+  auto f2 = executor.submit(mul, 7, 6);
+  std::unordered_set<cf::future<int>> seen;
+  for (cf::future<int>& f : cf::as_completed({notified, failed, successful, f1, f2}))
+    seen.insert(f);
+  BOOST_TEST((seen ==
+              std::unordered_set<cf::future<int>>{notified, failed, successful, f1, f2}));
+}
+
+// test_future_times_out, timeout = 0 and 100 ms
+BOOST_AUTO_TEST_CASE(timeout_yields_finished_then_throws, *utf::timeout(60)) {
+  for (auto timeout : {cf::timeout_type(0s), cf::timeout_type(100ms)}) {
+    test::event release;
+    auto notified = test::cancelled_and_notified_future();
+    auto failed = test::exception_future();
+    auto successful = test::successful_future();
+    auto slow = executor.submit([&] { return release.wait() ? 1 : 0; });
+    std::unordered_set<cf::future<int>> seen;
+    bool timed_out = false;
+    try {
+      for (auto& f : cf::as_completed({notified, failed, successful, slow}, timeout))
+        seen.insert(f);
+    } catch (cf::timeout_error const&) {
+      timed_out = true;
+    }
+    BOOST_TEST(timed_out);
+    BOOST_TEST((seen ==
+                std::unordered_set<cf::future<int>>{notified, failed, successful}));
+    release.set();
+    slow.result();
+  }
+}
+
+// test_duplicate_futures
+BOOST_AUTO_TEST_CASE(duplicates_are_yielded_once, *utf::timeout(60)) {
+  auto f1 = executor.submit(mul, 2, 3);
+  std::vector<cf::future<int>> three(3, f1);
+  int count = 0;
+  for (auto& f : cf::as_completed(three)) {
+    BOOST_TEST((f == f1));
+    ++count;
+  }
+  BOOST_TEST(count == 1);
+}
+
+// test_free_reference_yielded_future: a yielded future is not kept.
+BOOST_AUTO_TEST_CASE(yielded_futures_are_not_kept, *utf::timeout(60)) {
+  std::vector<cf::promise<int>> promises(8);
+  std::vector<cf::future<int>> fs;
+  for (auto& p : promises)
+    fs.push_back(p.get_future());
+  fs.push_back(test::cancelled_and_notified_future());
+  fs.push_back(test::successful_future());
+
+  // A handle outside the range shows the range's references: the state's
+  // users are this copy, the input vector's, the promise and the range.
+  auto counts_after_yield = [](cf::as_completed<cf::future<int>>& range) {
+    std::vector<cf::future<int>> yielded;
+    try {
+      while (auto f = range.next())
+        yielded.push_back(std::move(*f));
+    } catch (cf::timeout_error const&) {
+    }
+    return yielded;
+  };
+  {
+    cf::as_completed range(fs, 0s);
+    auto yielded = counts_after_yield(range);
+    BOOST_TEST(yielded.size() == 2u);
+  }
+  // After each yield, completing the next one; the range only ever holds
+  // what is still to come.
+  cf::as_completed range(std::vector<cf::future<int>>(fs.begin(), fs.begin() + 8));
+  fs.clear();
+  promises[0].set_result(0);
+  std::size_t i = 0;
+  for (auto& f : range) {
+    BOOST_TEST(f.done());
+    ++i;
+    BOOST_TEST(range.unfinished() == 8 - i);
+    if (i < 8)
+      promises[i].set_result(static_cast<int>(i));
+  }
+  BOOST_TEST(i == 8u);
+}
+
+// test_correct_timeout_exception_msg
+BOOST_AUTO_TEST_CASE(timeout_message_counts_unfinished, *utf::timeout(60)) {
+  auto notified = test::cancelled_and_notified_future();
+  auto pending = test::pending_future();
+  auto running = test::running_future();
+  auto successful = test::successful_future();
+  try {
+    for (auto& f : cf::as_completed({notified, pending, running, successful}, 0s))
+      (void)f;
+    BOOST_FAIL("expected timeout_error");
+  } catch (cf::timeout_error const& e) {
+    BOOST_TEST(std::string(e.what()) == "2 (of 4) futures unfinished");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(after_a_timeout_the_range_is_exhausted, *utf::timeout(60)) {
+  auto pending = test::pending_future();
+  cf::as_completed range({pending}, 0s);
+  BOOST_CHECK_THROW(range.next(), cf::timeout_error);
+  BOOST_TEST(!range.next());
+}
+
+BOOST_AUTO_TEST_CASE(yields_in_completion_order, *utf::timeout(60)) {
+  std::vector<cf::promise<int>> promises(5);
+  std::vector<cf::future<int>> fs;
+  for (auto& p : promises)
+    fs.push_back(p.get_future());
+  cf::as_completed range(fs);
+  int const order[] = {3, 0, 4, 1, 2};
+  for (int i : order)
+    promises[static_cast<std::size_t>(i)].set_result(i);
+  std::vector<int> seen;
+  for (auto& f : range)
+    seen.push_back(f.result());
+  BOOST_TEST((seen == std::vector<int>{3, 0, 4, 1, 2}));
+}
+
+BOOST_AUTO_TEST_CASE(a_merely_cancelled_future_is_not_yielded_until_notified,
+                     *utf::timeout(60)) {
+  auto f = test::pending_future();
+  f.cancel();
+  cf::as_completed range({f}, 0s);
+  BOOST_CHECK_THROW(range.next(), cf::timeout_error);
+
+  auto g = test::pending_future();
+  cf::as_completed later({g}, 30s);
+  g.cancel();
+  std::thread notifier([g] { g.set_running_or_notify_cancel(); });
+  auto yielded = later.next();
+  notifier.join();
+  BOOST_TEST_REQUIRE(yielded.has_value());
+  BOOST_TEST(yielded->cancelled());
+}
+
+BOOST_AUTO_TEST_CASE(futures_of_different_types_through_any_future,
+                     *utf::timeout(60)) {
+  std::vector<cf::any_future> mixed{executor.submit([] { return 1; }),
+                                    executor.submit([] { return std::string("x"); }),
+                                    executor.submit([] {})};
+  int n = 0;
+  for (cf::any_future& f : cf::as_completed(mixed)) {
+    f.result();
+    ++n;
+  }
+  BOOST_TEST(n == 3);
+}
+
+BOOST_AUTO_TEST_CASE(destroying_the_range_early_unlinks_its_waiters,
+                     *utf::timeout(60)) {
+  std::vector<cf::promise<int>> promises(4);
+  std::vector<cf::future<int>> fs;
+  for (auto& p : promises)
+    fs.push_back(p.get_future());
+  {
+    cf::as_completed range(fs);
+    promises[0].set_result(0);
+    BOOST_TEST(range.next()->result() == 0);
+  }
+  // Completing the rest after the range is gone touches nothing freed
+  // (AddressSanitizer would say otherwise).
+  for (std::size_t i = 1; i < promises.size(); ++i)
+    promises[i].set_result(static_cast<int>(i));
+}
+
+BOOST_AUTO_TEST_CASE(many_futures_completing_from_many_threads,
+                     *utf::timeout(120)) {
+  constexpr int n = 2000;
+  std::vector<cf::future<int>> fs;
+  for (int i = 0; i < n; ++i)
+    fs.push_back(executor.submit([i] { return i; }));
+  long sum = 0;
+  int count = 0;
+  for (auto& f : cf::as_completed(fs)) {
+    sum += f.result();
+    ++count;
+  }
+  BOOST_TEST(count == n);
+  BOOST_TEST(sum == static_cast<long>(n) * (n - 1) / 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

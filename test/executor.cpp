@@ -1,0 +1,78 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+// The common executor type (Python's Executor): code that holds a pool
+// through it submits, maps and shuts down without knowing which pool.
+#include <concurrent/futures/executor.hpp>
+
+#include "test_support.hpp"
+
+#include <concurrent/futures/thread_pool_executor.hpp>
+
+#include <memory>
+#include <string_view>
+
+namespace utf = boost::unit_test;
+
+namespace {
+
+// The seed's factory; "cpu" gets the process pool once it exists.
+std::unique_ptr<cf::executor> get_executor(std::string_view kind, int max_workers) {
+  if (kind == "io" || kind == "cpu")
+    return std::make_unique<cf::thread_pool_executor>(
+        cf::thread_pool_options{.max_workers = max_workers});
+  throw std::invalid_argument("unknown executor kind");
+}
+
+// An executor that cannot take work: its enqueue throws, as a shut-down or
+// broken pool's does.
+class refusing_executor final : public cf::executor {
+public:
+  void shutdown(bool, bool) override {}
+
+protected:
+  void enqueue(cf::detail::task_node&) override {
+    throw std::logic_error("this executor takes no work");
+  }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(executor_tests)
+
+BOOST_AUTO_TEST_CASE(submit_map_and_shutdown_through_the_base, *utf::timeout(60)) {
+  std::unique_ptr<cf::executor> ex = get_executor("io", 4);
+  cf::executor& base = *ex;
+  auto f = base.submit([](int a, int b) { return a * b; }, 6, 7);
+  BOOST_TEST(f.result() == 42);
+  std::vector<int> xs{1, 2, 3};
+  std::vector<int> got;
+  for (int v : base.map([](int x) { return x * 10; }, xs))
+    got.push_back(v);
+  BOOST_TEST((got == std::vector<int>{10, 20, 30}));
+  base.shutdown();
+  BOOST_CHECK_THROW(base.submit([] { return 1; }), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_CASE(destroying_through_the_base_waits, *utf::timeout(60)) {
+  std::atomic<int> ran{0};
+  {
+    std::unique_ptr<cf::executor> ex = get_executor("cpu", 2);
+    for (int i = 0; i < 10; ++i)
+      ex->submit([&] { ran.fetch_add(1); });
+  }
+  BOOST_TEST(ran.load() == 10);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_enqueue_leaks_nothing_and_throws) {
+  refusing_executor ex;
+  auto watched = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = watched;
+  BOOST_CHECK_THROW(ex.submit([w = std::move(watched)] { return *w; }), std::logic_error);
+  BOOST_TEST(watch.expired());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,331 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+// Port of the map tests of CPython's executor.py (ExecutorTest), CPython
+// 3.14 behaviour: input order, exception ends the iteration, timeout from
+// the call, buffersize.
+#include <concurrent/futures/map.hpp>
+
+#include "test_support.hpp"
+
+#include <concurrent/futures/thread_pool_executor.hpp>
+
+#include <cmath>
+#include <list>
+#include <numeric>
+#include <ranges>
+#include <thread>
+
+namespace utf = boost::unit_test;
+
+namespace {
+
+struct pool_fixture {
+  cf::thread_pool_executor executor{{.max_workers = 5}};
+};
+
+template <class R> auto collect(R&& range) {
+  std::vector<typename std::remove_cvref_t<R>::value_type> out;
+  for (auto&& v : range)
+    out.push_back(std::move(v));
+  return out;
+}
+
+long ipow(long b, long e) {
+  long r = 1;
+  while (e-- > 0)
+    r *= b;
+  return r;
+}
+
+// An input range that counts how many elements were pulled from it, like
+// CPython's test_map_buffersize_when_buffer_is_full does with iter(range(4)).
+struct counted_input {
+  int* pulled;
+  int limit;
+  auto view() const {
+    return std::views::iota(0, limit) | std::views::transform([p = pulled](int i) {
+             ++*p;
+             return i;
+           });
+  }
+};
+
+} // namespace
+
+static_assert(std::ranges::input_range<cf::map_range<int>>);
+
+BOOST_FIXTURE_TEST_SUITE(map_tests, pool_fixture)
+
+// test_map
+BOOST_AUTO_TEST_CASE(results_in_input_order, *utf::timeout(60)) {
+  std::vector<long> xs(10);
+  std::iota(xs.begin(), xs.end(), 0);
+  std::vector<long> expected;
+  for (long x : xs)
+    expected.push_back(ipow(x, x));
+  BOOST_TEST((collect(executor.map(ipow, xs, xs)) == expected));
+  BOOST_TEST((collect(executor.map(ipow, xs, xs, {.chunksize = 3})) == expected));
+}
+
+BOOST_AUTO_TEST_CASE(order_holds_when_completion_order_differs, *utf::timeout(60)) {
+  // Later inputs finish first.
+  std::vector<int> xs{40, 30, 20, 10, 0};
+  auto results = executor.map(
+      [](int ms) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        return ms;
+      },
+      xs);
+  BOOST_TEST((collect(results) == xs));
+}
+
+// test_map_exception (3.14: the exception ends the iteration)
+BOOST_AUTO_TEST_CASE(exception_is_raised_at_its_position_then_ends,
+                     *utf::timeout(60)) {
+  auto divmod = [](int a, int b) {
+    if (b == 0)
+      throw std::domain_error("integer division or modulo by zero");
+    return std::pair(a / b, a % b);
+  };
+  auto i = executor.map(divmod, std::vector{1, 1, 1, 1}, std::vector{2, 3, 0, 5});
+  auto it = i.begin();
+  BOOST_TEST((*it == std::pair(0, 1)));
+  ++it;
+  BOOST_TEST((*it == std::pair(0, 1)));
+  BOOST_CHECK_THROW(++it, std::domain_error);
+  BOOST_TEST((it == i.end()));
+  BOOST_TEST(i.pending() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(exception_cancels_the_calls_not_started, *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  test::event release;
+  std::atomic<int> ran{0};
+  auto results = pool.map(
+      [&](int i) {
+        if (i == 0)
+          throw std::runtime_error("first fails");
+        release.wait();
+        ran.fetch_add(1);
+        return i;
+      },
+      std::views::iota(0, 6));
+  BOOST_CHECK_THROW(results.begin(), std::runtime_error);
+  release.set();
+  pool.shutdown();
+  BOOST_TEST(ran.load() <= 1); // at most the one that had started
+}
+
+// test_map_timeout (the 3.14 part; main adds "then StopIteration")
+BOOST_AUTO_TEST_CASE(timeout_is_measured_from_the_call, *utf::timeout(60)) {
+  test::event release;
+  std::vector<int> got;
+  auto results = executor.map(
+      [&](int block) {
+        if (block)
+          release.wait();
+        return block;
+      },
+      std::vector{0, 0, 1}, {.timeout = 200ms});
+  try {
+    for (int v : results)
+      got.push_back(v);
+    BOOST_FAIL("expected timeout_error");
+  } catch (cf::timeout_error const&) {
+  }
+  BOOST_TEST((got == std::vector<int>{0, 0}));
+  release.set();
+  executor.shutdown(); // the blocked call must be done before `release` goes
+}
+
+BOOST_AUTO_TEST_CASE(after_a_timeout_the_range_is_exhausted, *utf::timeout(60)) {
+  test::event release;
+  auto results = executor.map([&](int) { return release.wait() ? 1 : 0; },
+                              std::vector{1, 2, 3}, {.timeout = 0s});
+  BOOST_CHECK_THROW(results.begin(), cf::timeout_error);
+  BOOST_TEST((results.begin() == results.end()));
+  BOOST_TEST(results.pending() == 0u);
+  release.set();
+  executor.shutdown(); // the blocked calls must be done before `release` goes
+}
+
+// test_map_buffersize_value_validation (the type check is the compiler's)
+BOOST_AUTO_TEST_CASE(buffersize_zero_is_rejected_eagerly) {
+  std::atomic<int> calls{0};
+  try {
+    executor.map([&](int i) { return calls.fetch_add(1) + i; }, std::vector{1, 2},
+                 {.buffersize = 0});
+    BOOST_FAIL("expected std::invalid_argument");
+  } catch (std::invalid_argument const& e) {
+    BOOST_TEST(std::string(e.what()).starts_with("buffersize must be"));
+  }
+  executor.shutdown();
+  BOOST_TEST(calls.load() == 0);
+}
+
+// test_map_buffersize
+BOOST_AUTO_TEST_CASE(buffersize_keeps_order, *utf::timeout(60)) {
+  for (std::size_t bs : {1u, 2u, 4u, 8u}) {
+    auto r = executor.map([](int i) { return std::to_string(i); }, std::views::iota(0, 4),
+                          {.buffersize = bs});
+    BOOST_TEST((collect(r) == std::vector<std::string>{"0", "1", "2", "3"}));
+  }
+}
+
+// test_map_buffersize_on_multiple_iterables
+BOOST_AUTO_TEST_CASE(buffersize_on_several_inputs, *utf::timeout(60)) {
+  for (std::size_t bs : {1u, 2u, 4u, 8u}) {
+    auto r = executor.map(std::plus<>{}, std::views::iota(0, 4), std::views::iota(0, 4),
+                          {.buffersize = bs});
+    BOOST_TEST((collect(r) == std::vector<int>{0, 2, 4, 6}));
+  }
+}
+
+// test_map_buffersize_on_infinite_iterable
+BOOST_AUTO_TEST_CASE(buffersize_on_an_infinite_input, *utf::timeout(60)) {
+  auto r = executor.map([](int i) { return std::to_string(i); }, std::views::iota(0),
+                        {.buffersize = 2});
+  auto it = r.begin();
+  BOOST_TEST(*it == "0");
+  ++it;
+  BOOST_TEST(*it == "1");
+  ++it;
+  BOOST_TEST(*it == "2");
+}
+
+// test_map_buffersize_on_multiple_infinite_iterables
+BOOST_AUTO_TEST_CASE(buffersize_on_several_infinite_inputs, *utf::timeout(60)) {
+  auto r = executor.map(std::plus<>{}, std::views::iota(0), std::views::iota(0),
+                        {.buffersize = 2});
+  auto it = r.begin();
+  BOOST_TEST(*it == 0);
+  ++it;
+  BOOST_TEST(*it == 2);
+  ++it;
+  BOOST_TEST(*it == 4);
+}
+
+// test_map_buffersize_on_empty_iterable / test_map_buffersize_without_iterable
+BOOST_AUTO_TEST_CASE(empty_input_yields_nothing, *utf::timeout(60)) {
+  std::vector<int> none;
+  auto r = executor.map([](int i) { return i; }, none, {.buffersize = 2});
+  BOOST_TEST((r.begin() == r.end()));
+  auto s = executor.map([](int i) { return i; }, none);
+  BOOST_TEST((s.begin() == s.end()));
+}
+
+// test_map_buffersize_when_buffer_is_full
+BOOST_AUTO_TEST_CASE(buffersize_pulls_exactly_that_many_inputs_up_front,
+                     *utf::timeout(60)) {
+  int pulled = 0;
+  counted_input input{&pulled, 4};
+  auto r = executor.map([](int i) { return i; }, input.view(), {.buffersize = 2});
+  executor.shutdown(true);
+  BOOST_TEST(pulled == 2);
+}
+
+BOOST_AUTO_TEST_CASE(buffersize_bounds_the_calls_in_flight, *utf::timeout(60)) {
+  std::atomic<int> in_flight{0}, most{0};
+  auto r = executor.map(
+      [&](int i) {
+        int now = in_flight.fetch_add(1) + 1;
+        int seen = most.load();
+        while (now > seen && !most.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(1ms);
+        in_flight.fetch_sub(1);
+        return i;
+      },
+      std::views::iota(0, 40), {.buffersize = 3});
+  BOOST_TEST(collect(r).size() == 40u);
+  // Python's refill happens before the wait: buffersize + 1 at most.
+  BOOST_TEST(most.load() <= 4);
+}
+
+// The refill submit after shutdown raises from the iteration (CPython issue
+// 146392 keeps this behaviour).
+BOOST_AUTO_TEST_CASE(buffersize_refill_after_shutdown_throws, *utf::timeout(60)) {
+  auto r = executor.map([](int i) { return i; }, std::views::iota(0, 10),
+                        {.buffersize = 2});
+  executor.shutdown(true);
+  BOOST_CHECK_THROW(r.begin(), std::runtime_error);
+}
+
+// test_shutdown_race_issue12456
+BOOST_AUTO_TEST_CASE(map_then_shutdown_without_iterating, *utf::timeout(60)) {
+  auto r = executor.map([](int i) { return std::to_string(i); }, std::vector<int>(6, 2));
+  executor.shutdown();
+}
+
+// test_free_reference: the range keeps no result it has yielded.
+BOOST_AUTO_TEST_CASE(yielded_results_are_not_kept, *utf::timeout(60)) {
+  std::vector<std::weak_ptr<int>> watches;
+  for (auto& obj : executor.map([](int i) { return std::make_shared<int>(i); },
+                                std::views::iota(0, 10))) {
+    watches.push_back(obj);
+    obj.reset(); // the caller drops it: nothing else may hold it
+    BOOST_TEST(watches.back().expired());
+  }
+  BOOST_TEST(watches.size() == 10u);
+}
+
+BOOST_AUTO_TEST_CASE(destroying_the_range_early_cancels_what_has_not_started,
+                     *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  test::event release, started;
+  std::atomic<int> ran{0};
+  {
+    auto r = pool.map(
+        [&](int i) {
+          if (i == 0) {
+            started.set();
+            release.wait();
+          }
+          ran.fetch_add(1);
+          return i;
+        },
+        std::views::iota(0, 10));
+    started.wait();
+  }
+  release.set();
+  pool.shutdown();
+  BOOST_TEST(ran.load() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(move_only_results_and_void_functions, *utf::timeout(60)) {
+  int sum = 0;
+  for (auto& p : executor.map([](int i) { return std::make_unique<int>(i); },
+                              std::views::iota(1, 5)))
+    sum += *p;
+  BOOST_TEST(sum == 10);
+  std::atomic<int> calls{0};
+  int yielded = 0;
+  for (std::monostate m : executor.map([&](int) { calls.fetch_add(1); },
+                                       std::vector{1, 2, 3})) {
+    (void)m;
+    ++yielded;
+  }
+  BOOST_TEST(yielded == 3);
+  BOOST_TEST(calls.load() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(inputs_stop_at_the_shortest, *utf::timeout(60)) {
+  std::list<int> a{1, 2, 3, 4};
+  std::vector<int> b{10, 20};
+  BOOST_TEST((collect(executor.map(std::plus<>{}, a, b)) == std::vector<int>{11, 22}));
+  std::vector<int> c{1, 1, 1};
+  BOOST_TEST((collect(executor.map([](int x, int y, int z) { return x + y + z; }, a, b,
+                                   c)) == std::vector<int>{12, 23}));
+}
+
+BOOST_AUTO_TEST_CASE(rvalue_inputs_are_owned_by_the_range, *utf::timeout(60)) {
+  auto r = executor.map([](std::string const& s) { return s.size(); },
+                        std::vector<std::string>{"a", "bb", "ccc"}, {.buffersize = 1});
+  BOOST_TEST((collect(r) == std::vector<std::size_t>{1, 2, 3}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
