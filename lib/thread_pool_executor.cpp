@@ -7,6 +7,7 @@
 #include <concurrent/futures/thread_pool_executor.hpp>
 
 #include "detail/futex.hpp"
+#include "detail/spin.hpp"
 #include "detail/thread_pool_core.hpp"
 
 #include <pthread.h>
@@ -31,18 +32,6 @@ std::atomic<unsigned> pools_created{0};
 // One worker at most spins at a time, so an idle pool burns one core for at
 // most this long.
 constexpr auto spin_for_work = std::chrono::microseconds(50);
-
-int usable_cpus() noexcept {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (::sched_getaffinity(0, sizeof set, &set) == 0) {
-    int n = CPU_COUNT(&set);
-    if (n > 0)
-      return n;
-  }
-  unsigned n = std::thread::hardware_concurrency();
-  return n > 0 ? static_cast<int>(n) : 1;
-}
 
 std::string what_of(std::exception_ptr const& e) {
   try {
@@ -192,9 +181,8 @@ void thread_pool_core::spawn() {
     std::lock_guard lock(threads_mutex_);
     std::size_t const index = created_;
     try {
-      threads_.emplace_back([self = shared_from_this(), index] {
-        self->worker_main(index);
-      });
+      threads_.emplace_back(
+          [self = shared_from_this(), index] { self->worker_main(index); });
       ++created_;
       started_.store(created_, std::memory_order_relaxed);
     } catch (...) {
@@ -217,12 +205,12 @@ void thread_pool_core::spawn() {
       }
     }
     if (orphans != nullptr) {
-      auto reason = std::make_exception_ptr(std::runtime_error(
+      std::string const message =
           "could not start a worker thread: " + what_of(failure) +
-          " (the system is out of threads or memory; retry later)"));
+          " (the system is out of threads or memory; retry later)";
       while (orphans != nullptr) {
         task_node* next = orphans->next_task;
-        orphans->abandon(reason);
+        orphans->abandon(std::make_exception_ptr(std::runtime_error(message)));
         orphans = next;
       }
     }
@@ -262,17 +250,12 @@ task_node* thread_pool_core::next_task() noexcept {
     if (may_spin && !spinning_ && !stopping_.load(std::memory_order_relaxed)) {
       spinning_ = true;
       lock.unlock();
-      auto const until = clock::now() + spin_for_work;
-      for (unsigned i = 0;; ++i) {
-        if (queued_.load(std::memory_order_relaxed) != 0 ||
-            stopping_.load(std::memory_order_relaxed))
-          break;
-#if defined(__x86_64__) || defined(__i386__)
-        _mm_pause();
-#endif
-        if ((i & 63) == 63 && clock::now() >= until)
-          break;
-      }
+      poll_for(
+          [this] {
+            return queued_.load(std::memory_order_relaxed) != 0 ||
+                   stopping_.load(std::memory_order_relaxed);
+          },
+          spin_for_work);
       lock.lock();
       spinning_ = false;
       may_spin = false;
@@ -336,11 +319,11 @@ void thread_pool_core::break_pool(std::string reason) noexcept {
     head_ = tail_ = nullptr;
     queued_.store(0, std::memory_order_relaxed);
   }
-  std::exception_ptr const e =
-      std::make_exception_ptr(broken_thread_pool(message));
+  // One exception object per future, as CPython main does: a shared one
+  // would be released by whichever thread drops the last future.
   while (queued != nullptr) {
     task_node* next = queued->next_task;
-    queued->abandon(e);
+    queued->abandon(std::make_exception_ptr(broken_thread_pool(message)));
     queued = next;
   }
 }
@@ -469,9 +452,13 @@ void thread_pool_executor::post_task(detail::task_node& task) noexcept {
   core_->post(task);
 }
 
-void thread_pool_executor::work_started() noexcept { core_->work_started(); }
+void thread_pool_executor::work_started() noexcept {
+  core_->work_started();
+}
 
-void thread_pool_executor::work_finished() noexcept { core_->work_finished(); }
+void thread_pool_executor::work_finished() noexcept {
+  core_->work_finished();
+}
 
 executor::~executor() = default;
 

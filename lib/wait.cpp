@@ -59,8 +59,7 @@ struct wait_node final : waiter {
   wait_node() noexcept : waiter(wake_on::settled) {}
 
   void complete(shared_state_base& s, future_status now) noexcept override {
-    context->settled(now == future_status::finished &&
-                     s.stored_exception() != nullptr);
+    context->settled(now == future_status::finished && s.stored_exception() != nullptr);
   }
 };
 
@@ -76,8 +75,7 @@ bool already_satisfied(std::span<shared_state_base* const> states,
     bool const settled = s->settled();
     if (settled && mode == return_when::first_completed)
       return true;
-    if (settled && mode == return_when::first_exception &&
-        finished_with_exception(*s))
+    if (settled && mode == return_when::first_exception && finished_with_exception(*s))
       return true;
     all = all && settled;
   }
@@ -86,13 +84,12 @@ bool already_satisfied(std::span<shared_state_base* const> states,
 
 } // namespace
 
-void wait_states(std::span<shared_state_base* const> states,
-                 wait_options const& options, std::vector<char>& done) {
+void wait_states(std::span<shared_state_base* const> states, wait_options const& options,
+                 std::vector<char>& done) {
   auto const deadline = to_deadline(options.timeout);
   auto const mode = options.return_when;
   if (!already_satisfied(states, mode)) {
-    if (mode != return_when::first_completed &&
-        mode != return_when::first_exception &&
+    if (mode != return_when::first_completed && mode != return_when::first_exception &&
         mode != return_when::all_completed)
       throw std::invalid_argument(
           "Invalid return condition: " + std::to_string(static_cast<int>(mode)) +

@@ -23,7 +23,9 @@ struct pool_fixture {
   cf::thread_pool_executor executor{{.max_workers = 5}};
 };
 
-int mul(int x, int y) { return x * y; }
+int mul(int x, int y) {
+  return x * y;
+}
 
 } // namespace
 
@@ -60,8 +62,8 @@ BOOST_AUTO_TEST_CASE(timeout_yields_finished_then_throws, *utf::timeout(60)) {
       timed_out = true;
     }
     BOOST_TEST(timed_out);
-    BOOST_TEST((seen ==
-                std::unordered_set<cf::future<int>>{notified, failed, successful}));
+    BOOST_TEST(
+        (seen == std::unordered_set<cf::future<int>>{notified, failed, successful}));
     release.set();
     slow.result();
   }
@@ -174,8 +176,7 @@ BOOST_AUTO_TEST_CASE(a_merely_cancelled_future_is_not_yielded_until_notified,
   BOOST_TEST(yielded->cancelled());
 }
 
-BOOST_AUTO_TEST_CASE(futures_of_different_types_through_any_future,
-                     *utf::timeout(60)) {
+BOOST_AUTO_TEST_CASE(futures_of_different_types_through_any_future, *utf::timeout(60)) {
   std::vector<cf::any_future> mixed{executor.submit([] { return 1; }),
                                     executor.submit([] { return std::string("x"); }),
                                     executor.submit([] {})};
@@ -187,8 +188,7 @@ BOOST_AUTO_TEST_CASE(futures_of_different_types_through_any_future,
   BOOST_TEST(n == 3);
 }
 
-BOOST_AUTO_TEST_CASE(destroying_the_range_early_unlinks_its_waiters,
-                     *utf::timeout(60)) {
+BOOST_AUTO_TEST_CASE(destroying_the_range_early_unlinks_its_waiters, *utf::timeout(60)) {
   std::vector<cf::promise<int>> promises(4);
   std::vector<cf::future<int>> fs;
   for (auto& p : promises)
@@ -204,8 +204,7 @@ BOOST_AUTO_TEST_CASE(destroying_the_range_early_unlinks_its_waiters,
     promises[i].set_result(static_cast<int>(i));
 }
 
-BOOST_AUTO_TEST_CASE(many_futures_completing_from_many_threads,
-                     *utf::timeout(120)) {
+BOOST_AUTO_TEST_CASE(many_futures_completing_from_many_threads, *utf::timeout(120)) {
   constexpr int n = 2000;
   std::vector<cf::future<int>> fs;
   for (int i = 0; i < n; ++i)

@@ -29,7 +29,8 @@ bool matches(std::string const& text, char const* pattern) {
   return std::regex_match(text, std::regex(pattern));
 }
 
-template <class E, class F> bool throws(F&& f) {
+template <class E, class F>
+bool throws(F&& f) {
   try {
     f();
   } catch (E const&) {
@@ -113,9 +114,8 @@ BOOST_AUTO_TEST_CASE(callback_on_finished_future_runs_at_once) {
 BOOST_AUTO_TEST_CASE(callback_on_failed_future_runs_at_once) {
   bool saw_exception = false;
   auto f = test::exception_future();
-  f.add_done_callback([&](cf::future<int> const& g) {
-    saw_exception = g.exception() != nullptr;
-  });
+  f.add_done_callback(
+      [&](cf::future<int> const& g) { saw_exception = g.exception() != nullptr; });
   BOOST_TEST(saw_exception);
 }
 
@@ -156,7 +156,8 @@ BOOST_AUTO_TEST_CASE(callback_runs_in_the_completing_thread) {
   cf::promise<int> p;
   auto f = p.get_future();
   std::thread::id ran_on;
-  f.add_done_callback([&](cf::future<int> const&) { ran_on = std::this_thread::get_id(); });
+  f.add_done_callback(
+      [&](cf::future<int> const&) { ran_on = std::this_thread::get_id(); });
   std::thread t([&] { p.set_result(1); });
   auto const completer = t.get_id();
   t.join();
@@ -186,10 +187,10 @@ BOOST_AUTO_TEST_CASE(callbacks_are_freed_once_they_ran) {
 
 // test_repr
 BOOST_AUTO_TEST_CASE(repr_names_state_and_outcome) {
-  BOOST_TEST(matches(test::pending_future().repr(),
-                     "<future at 0x[0-9a-f]+ state=pending>"));
-  BOOST_TEST(matches(test::running_future().repr(),
-                     "<future at 0x[0-9a-f]+ state=running>"));
+  BOOST_TEST(
+      matches(test::pending_future().repr(), "<future at 0x[0-9a-f]+ state=pending>"));
+  BOOST_TEST(
+      matches(test::running_future().repr(), "<future at 0x[0-9a-f]+ state=running>"));
   BOOST_TEST(matches(test::cancelled_future().repr(),
                      "<future at 0x[0-9a-f]+ state=cancelled>"));
   BOOST_TEST(matches(test::cancelled_and_notified_future().repr(),
@@ -287,8 +288,7 @@ BOOST_AUTO_TEST_CASE(blocked_result_wakes_on_cancel, *utf::timeout(60)) {
 BOOST_AUTO_TEST_CASE(exception_with_zero_timeout_per_state) {
   BOOST_TEST(throws<cf::timeout_error>([] { test::pending_future().exception(0s); }));
   BOOST_TEST(throws<cf::timeout_error>([] { test::running_future().exception(0s); }));
-  BOOST_TEST(
-      throws<cf::cancelled_error>([] { test::cancelled_future().exception(0s); }));
+  BOOST_TEST(throws<cf::cancelled_error>([] { test::cancelled_future().exception(0s); }));
   BOOST_TEST(throws<cf::cancelled_error>(
       [] { test::cancelled_and_notified_future().exception(0s); }));
   auto e = test::exception_future().exception(0s);
@@ -476,7 +476,8 @@ namespace {
 struct probe_waiter final : cf::detail::waiter {
   probe_waiter() : waiter(wake_on::done) {}
   std::atomic<int> completions{0};
-  void complete(cf::detail::shared_state_base&, cf::detail::future_status) noexcept override {
+  void complete(cf::detail::shared_state_base&,
+                cf::detail::future_status) noexcept override {
     completions.fetch_add(1, std::memory_order_relaxed);
   }
 };

@@ -27,7 +27,8 @@ struct pool_fixture {
   cf::thread_pool_executor executor{{.max_workers = 5}};
 };
 
-template <class R> auto collect(R&& range) {
+template <class R>
+auto collect(R&& range) {
   std::vector<typename std::remove_cvref_t<R>::value_type> out;
   for (auto&& v : range)
     out.push_back(std::move(v));
@@ -84,8 +85,7 @@ BOOST_AUTO_TEST_CASE(order_holds_when_completion_order_differs, *utf::timeout(60
 }
 
 // test_map_exception (3.14: the exception ends the iteration)
-BOOST_AUTO_TEST_CASE(exception_is_raised_at_its_position_then_ends,
-                     *utf::timeout(60)) {
+BOOST_AUTO_TEST_CASE(exception_is_raised_at_its_position_then_ends, *utf::timeout(60)) {
   auto divmod = [](int a, int b) {
     if (b == 0)
       throw std::domain_error("integer division or modulo by zero");
@@ -249,8 +249,8 @@ BOOST_AUTO_TEST_CASE(buffersize_bounds_the_calls_in_flight, *utf::timeout(60)) {
 // The refill submit after shutdown raises from the iteration (CPython issue
 // 146392 keeps this behaviour).
 BOOST_AUTO_TEST_CASE(buffersize_refill_after_shutdown_throws, *utf::timeout(60)) {
-  auto r = executor.map([](int i) { return i; }, std::views::iota(0, 10),
-                        {.buffersize = 2});
+  auto r =
+      executor.map([](int i) { return i; }, std::views::iota(0, 10), {.buffersize = 2});
   executor.shutdown(true);
   BOOST_CHECK_THROW(r.begin(), std::runtime_error);
 }
@@ -304,8 +304,8 @@ BOOST_AUTO_TEST_CASE(move_only_results_and_void_functions, *utf::timeout(60)) {
   BOOST_TEST(sum == 10);
   std::atomic<int> calls{0};
   int yielded = 0;
-  for (std::monostate m : executor.map([&](int) { calls.fetch_add(1); },
-                                       std::vector{1, 2, 3})) {
+  for (std::monostate m :
+       executor.map([&](int) { calls.fetch_add(1); }, std::vector{1, 2, 3})) {
     (void)m;
     ++yielded;
   }

@@ -35,11 +35,11 @@ namespace test {
 /// Python's threading.Event.
 class event {
 public:
+  // Notifies under the lock: a waiter that wakes may destroy the event at
+  // once, so set() must be done with it by then.
   void set() {
-    {
-      std::lock_guard lock(mutex_);
-      set_ = true;
-    }
+    std::lock_guard lock(mutex_);
+    set_ = true;
     cv_.notify_all();
   }
   bool is_set() const {
@@ -62,10 +62,8 @@ private:
 class counter {
 public:
   void add(int n = 1) {
-    {
-      std::lock_guard lock(mutex_);
-      value_ += n;
-    }
+    std::lock_guard lock(mutex_);
+    value_ += n;
     cv_.notify_all();
   }
   int value() const {
@@ -100,7 +98,9 @@ inline cf::future<int> kept_promise_future() {
   return kept.back().get_future();
 }
 
-inline cf::future<int> pending_future() { return kept_promise_future(); }
+inline cf::future<int> pending_future() {
+  return kept_promise_future();
+}
 
 inline cf::future<int> running_future() {
   auto f = kept_promise_future();

@@ -40,7 +40,9 @@ struct pool_fixture {
   cf::thread_pool_executor executor{{.max_workers = 5}};
 };
 
-int mul(int x, int y) { return x * y; }
+int mul(int x, int y) {
+  return x * y;
+}
 
 std::string this_thread_name() {
   char name[32] = {};
@@ -62,9 +64,8 @@ std::vector<std::string> process_thread_names() {
 
 std::size_t count_matching(std::vector<std::string> const& names, char const* pattern) {
   std::regex const re(pattern);
-  return static_cast<std::size_t>(std::count_if(names.begin(), names.end(), [&](auto& n) {
-    return std::regex_match(n, re);
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      names.begin(), names.end(), [&](auto& n) { return std::regex_match(n, re); }));
 }
 
 int usable_cpus() {
@@ -111,8 +112,7 @@ BOOST_AUTO_TEST_CASE(submit_takes_any_callable_and_arguments, *utf::timeout(60))
 
 // ExecutorTest.test_no_stale_references: the call and its arguments go as
 // soon as it has run, not with the future.
-BOOST_AUTO_TEST_CASE(call_and_arguments_are_released_after_running,
-                     *utf::timeout(60)) {
+BOOST_AUTO_TEST_CASE(call_and_arguments_are_released_after_running, *utf::timeout(60)) {
   auto object = std::make_shared<int>(1);
   std::weak_ptr<int> watch = object;
   auto f = executor.submit([o = std::move(object)] { return *o; });
@@ -324,8 +324,7 @@ BOOST_AUTO_TEST_CASE(shutdown_cancel_futures_without_wait, *utf::timeout(60)) {
 }
 
 // ExecutorShutdownTest.test_hang_gh94440
-BOOST_AUTO_TEST_CASE(shutdown_after_cancelling_a_queued_call_returns,
-                     *utf::timeout(30)) {
+BOOST_AUTO_TEST_CASE(shutdown_after_cancelling_a_queued_call_returns, *utf::timeout(30)) {
   cf::thread_pool_executor pool{{.max_workers = 1}};
   pool.submit([] { return 0; }).result();
   pool.submit([] { return 0; }).cancel();
@@ -348,7 +347,8 @@ BOOST_AUTO_TEST_CASE(a_thread_per_blocked_task_then_all_exit, *utf::timeout(60))
   release.set();
   executor.shutdown();
   // Joined: no thread of this pool is left.
-  std::size_t const mine = count_matching(process_thread_names(), "ThreadPool-[0-9]+_[0-4]");
+  std::size_t const mine =
+      count_matching(process_thread_names(), "ThreadPool-[0-9]+_[0-4]");
   BOOST_TEST(mine == 0u);
 }
 
@@ -389,9 +389,9 @@ BOOST_AUTO_TEST_CASE(thread_names_use_the_prefix, *utf::timeout(60)) {
   BOOST_TEST(count_matching(process_thread_names(), "SpecialPool_[0-4]") == 5u);
   release.set();
   pool.shutdown();
-  BOOST_TEST((names == std::set<std::string>{"SpecialPool_0", "SpecialPool_1",
-                                             "SpecialPool_2", "SpecialPool_3",
-                                             "SpecialPool_4"}));
+  BOOST_TEST(
+      (names == std::set<std::string>{"SpecialPool_0", "SpecialPool_1", "SpecialPool_2",
+                                      "SpecialPool_3", "SpecialPool_4"}));
 }
 
 // ThreadPoolShutdownTest.test_thread_names_default
@@ -429,9 +429,9 @@ BOOST_AUTO_TEST_CASE(initializer_runs_in_every_worker_first, *utf::timeout(60)) 
 
 // test_init.py: FailingInitializerMixin.test_initializer
 BOOST_AUTO_TEST_CASE(failing_initializer_breaks_the_pool, *utf::timeout(60)) {
-  cf::thread_pool_executor pool{
-      {.max_workers = 2,
-       .initializer = [] { throw std::invalid_argument("error in initializer"); }}};
+  cf::thread_pool_executor pool{{.max_workers = 2, .initializer = [] {
+                                   throw std::invalid_argument("error in initializer");
+                                 }}};
   bool broken = false;
   test::stderr_capture capture;
   try {
@@ -455,8 +455,7 @@ BOOST_AUTO_TEST_CASE(failing_initializer_breaks_the_pool, *utf::timeout(60)) {
   BOOST_CHECK_THROW(pool.submit([] { return 1; }), cf::broken_thread_pool);
 }
 
-BOOST_AUTO_TEST_CASE(failing_initializer_fails_every_queued_future,
-                     *utf::timeout(60)) {
+BOOST_AUTO_TEST_CASE(failing_initializer_fails_every_queued_future, *utf::timeout(60)) {
   test::event go;
   cf::thread_pool_executor pool{{.max_workers = 1, .initializer = [&] {
                                    go.wait();

@@ -25,9 +25,12 @@ struct pool_fixture {
   cf::thread_pool_executor executor{{.max_workers = 5}};
 };
 
-int mul(int x, int y) { return x * y; }
+int mul(int x, int y) {
+  return x * y;
+}
 
-template <class F> std::unordered_set<F> set_of(std::initializer_list<F> fs) {
+template <class F>
+std::unordered_set<F> set_of(std::initializer_list<F> fs) {
   return std::unordered_set<F>(fs);
 }
 
@@ -44,8 +47,7 @@ BOOST_AUTO_TEST_CASE(duplicate_futures_are_reported_once, *utf::timeout(60)) {
 }
 
 // test_first_completed
-BOOST_AUTO_TEST_CASE(first_completed_ignores_cancelled_not_notified,
-                     *utf::timeout(60)) {
+BOOST_AUTO_TEST_CASE(first_completed_ignores_cancelled_not_notified, *utf::timeout(60)) {
   test::event event;
   auto cancelled = test::cancelled_future();
   auto f1 = executor.submit(mul, 21, 2);
@@ -74,8 +76,7 @@ BOOST_AUTO_TEST_CASE(first_completed_returns_at_once_when_some_are_done,
 }
 
 // test_first_exception
-BOOST_AUTO_TEST_CASE(first_exception_returns_on_the_first_failure,
-                     *utf::timeout(60)) {
+BOOST_AUTO_TEST_CASE(first_exception_returns_on_the_first_failure, *utf::timeout(60)) {
   test::event event1, event2;
   auto f1 = executor.submit(mul, 2, 21);
   auto f2 = executor.submit([&]() -> int {
@@ -96,8 +97,7 @@ BOOST_AUTO_TEST_CASE(first_exception_returns_on_the_first_failure,
 }
 
 // test_first_exception_some_already_complete
-BOOST_AUTO_TEST_CASE(first_exception_counts_notified_and_failed,
-                     *utf::timeout(60)) {
+BOOST_AUTO_TEST_CASE(first_exception_counts_notified_and_failed, *utf::timeout(60)) {
   test::event event;
   auto successful = test::successful_future();
   auto cancelled = test::cancelled_future();
@@ -118,8 +118,7 @@ BOOST_AUTO_TEST_CASE(first_exception_counts_notified_and_failed,
 }
 
 // test_first_exception_one_already_failed
-BOOST_AUTO_TEST_CASE(first_exception_returns_at_once_when_one_failed,
-                     *utf::timeout(60)) {
+BOOST_AUTO_TEST_CASE(first_exception_returns_at_once_when_one_failed, *utf::timeout(60)) {
   test::event event;
   auto failed = test::exception_future();
   auto f1 = executor.submit([&] { return event.wait() ? 1 : 0; });
@@ -177,8 +176,7 @@ BOOST_AUTO_TEST_CASE(empty_input_returns_empty_sets) {
   BOOST_TEST(not_done.empty());
 }
 
-BOOST_AUTO_TEST_CASE(futures_of_different_types_through_any_future,
-                     *utf::timeout(60)) {
+BOOST_AUTO_TEST_CASE(futures_of_different_types_through_any_future, *utf::timeout(60)) {
   auto i = executor.submit([] { return 1; });
   auto s = executor.submit([] { return std::string("two"); });
   auto v = executor.submit([] {});
@@ -238,8 +236,7 @@ BOOST_AUTO_TEST_CASE(deviation_futures_cancelled_by_shutdown_are_notified,
   BOOST_TEST(running.result() == 1);
 }
 
-BOOST_AUTO_TEST_CASE(wait_from_many_threads_on_the_same_futures,
-                     *utf::timeout(120)) {
+BOOST_AUTO_TEST_CASE(wait_from_many_threads_on_the_same_futures, *utf::timeout(120)) {
   test::event go;
   std::vector<cf::future<int>> fs;
   for (int i = 0; i < 20; ++i)

@@ -42,8 +42,8 @@ inline std::uint32_t* futex_address(std::atomic<std::uint32_t>& word) noexcept {
 /// timeout. Spurious returns are the caller's to loop over.
 inline bool futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
                        timespec const* until) noexcept {
-  long r = ::syscall(SYS_futex, futex_address(word), FUTEX_WAIT_BITSET_PRIVATE,
-                     expected, until, nullptr, FUTEX_BITSET_MATCH_ANY);
+  long r = ::syscall(SYS_futex, futex_address(word), FUTEX_WAIT_BITSET_PRIVATE, expected,
+                     until, nullptr, FUTEX_BITSET_MATCH_ANY);
   return !(r == -1 && errno == ETIMEDOUT);
 }
 
@@ -64,8 +64,8 @@ inline bool futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
 }
 
 inline void futex_wake(std::atomic<std::uint32_t>& word, int count) noexcept {
-  ::syscall(SYS_futex, futex_address(word), FUTEX_WAKE_PRIVATE, count, nullptr,
-            nullptr, 0);
+  ::syscall(SYS_futex, futex_address(word), FUTEX_WAKE_PRIVATE, count, nullptr, nullptr,
+            0);
 }
 
 inline void futex_wake_all(std::atomic<std::uint32_t>& word) noexcept {

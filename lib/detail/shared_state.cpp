@@ -7,6 +7,7 @@
 #include <concurrent/futures/detail/shared_state.hpp>
 
 #include "futex.hpp"
+#include "spin.hpp"
 
 #include <cstdio>
 #include <sstream>
@@ -64,7 +65,9 @@ shared_state_base::~shared_state_base() {
   }
 }
 
-void shared_state_base::destroy() noexcept { delete this; }
+void shared_state_base::destroy() noexcept {
+  delete this;
+}
 
 future_status shared_state_base::status() const noexcept {
   auto s = raw_status();
@@ -75,8 +78,7 @@ std::uint32_t shared_state_base::lock() const noexcept {
   std::uint32_t w = word_.load(std::memory_order_relaxed);
   for (unsigned spins = 0;;) {
     if (!(w & locked_bit)) {
-      if (word_.compare_exchange_weak(w, w | locked_bit,
-                                      std::memory_order_acquire,
+      if (word_.compare_exchange_weak(w, w | locked_bit, std::memory_order_acquire,
                                       std::memory_order_relaxed))
         return w | locked_bit;
       continue;
@@ -144,8 +146,7 @@ bool shared_state_base::cancel() noexcept {
   std::uint32_t w = word_.load(std::memory_order_acquire);
   for (unsigned spins = 0;;) {
     auto const s = status_of(w);
-    if (s == future_status::cancelled ||
-        s == future_status::cancelled_and_notified)
+    if (s == future_status::cancelled || s == future_status::cancelled_and_notified)
       return true;
     if (s != future_status::pending)
       return false;
@@ -171,11 +172,9 @@ bool shared_state_base::cancel_slow() noexcept {
   auto const s = status_of(held);
   if (s != future_status::pending) {
     unlock_keep();
-    return s == future_status::cancelled ||
-           s == future_status::cancelled_and_notified;
+    return s == future_status::cancelled || s == future_status::cancelled_and_notified;
   }
-  waiter* deferred =
-      wake_waiters(waiter::wake_on::done, future_status::cancelled);
+  waiter* deferred = wake_waiters(waiter::wake_on::done, future_status::cancelled);
   unlock_to(bits(future_status::cancelled));
   run_deferred(deferred, future_status::cancelled);
   return true;
@@ -205,8 +204,8 @@ bool shared_state_base::start_task() noexcept {
       w = word_.load(std::memory_order_acquire);
       continue;
     }
-    waiter* deferred = wake_waiters(waiter::wake_on::settled,
-                                    future_status::cancelled_and_notified);
+    waiter* deferred =
+        wake_waiters(waiter::wake_on::settled, future_status::cancelled_and_notified);
     unlock_to(bits(future_status::cancelled_and_notified));
     run_deferred(deferred, future_status::cancelled_and_notified);
     return false;
@@ -238,9 +237,9 @@ bool shared_state_base::try_claim() noexcept {
       w = word_.load(std::memory_order_acquire);
       continue;
     }
-    if (word_.compare_exchange_weak(
-            w, (w & ~status_mask) | bits(future_status::completing),
-            std::memory_order_acq_rel, std::memory_order_acquire))
+    if (word_.compare_exchange_weak(w,
+                                    (w & ~status_mask) | bits(future_status::completing),
+                                    std::memory_order_acq_rel, std::memory_order_acquire))
       return true;
   }
 }
@@ -267,8 +266,7 @@ void shared_state_base::publish() noexcept {
 
 void shared_state_base::publish_slow() noexcept {
   lock();
-  waiter* deferred =
-      wake_waiters(waiter::wake_on::done, future_status::finished);
+  waiter* deferred = wake_waiters(waiter::wake_on::done, future_status::finished);
   unlock_to(bits(future_status::finished));
   run_deferred(deferred, future_status::finished);
 }
@@ -311,27 +309,18 @@ bool shared_state_base::wait(deadline_type const& deadline) const noexcept {
     return true;
   if (deadline && *deadline <= clock::now())
     return false;
-  {
-    auto spin_until = clock::now() + spin_before_sleep;
-    if (deadline && *deadline < spin_until)
-      spin_until = *deadline;
-    for (unsigned i = 0;; ++i) {
-#if defined(__x86_64__) || defined(__i386__)
-      _mm_pause();
-#endif
-      w = word_.load(std::memory_order_acquire);
-      if (is_done(w))
-        return true;
-      if ((i & 63) == 63 && clock::now() >= spin_until)
-        break;
-    }
-  }
+  if (poll_for(
+          [&] {
+            w = word_.load(std::memory_order_acquire);
+            return is_done(w);
+          },
+          spin_before_sleep, deadline))
+    return true;
   for (;;) {
     if (is_done(w))
       return true;
     if (!(w & sleepers_bit)) {
-      if (!word_.compare_exchange_weak(w, w | sleepers_bit,
-                                       std::memory_order_acquire,
+      if (!word_.compare_exchange_weak(w, w | sleepers_bit, std::memory_order_acquire,
                                        std::memory_order_acquire))
         continue;
       w |= sleepers_bit;
@@ -347,8 +336,7 @@ bool shared_state_base::add_waiter(waiter& n) noexcept {
   bool const ready = n.wake_on_ == waiter::wake_on::done
                          ? is_done(held)
                          : (status_of(held) == future_status::finished ||
-                            status_of(held) ==
-                                future_status::cancelled_and_notified);
+                            status_of(held) == future_status::cancelled_and_notified);
   if (ready) {
     unlock_keep();
     return false;
@@ -381,8 +369,7 @@ bool shared_state_base::remove_waiter(waiter& n) noexcept {
 
 void shared_state_base::rethrow_if_failed() const {
   auto const s = raw_status();
-  if (s == future_status::cancelled ||
-      s == future_status::cancelled_and_notified)
+  if (s == future_status::cancelled || s == future_status::cancelled_and_notified)
     throw cancelled_error();
   if (exception_)
     std::rethrow_exception(exception_);

@@ -24,9 +24,8 @@ namespace concurrent::futures::detail {
 /// Everything a thread pool shares with its worker threads. Workers hold it
 /// through a shared_ptr, so a pool destroyed from one of its own tasks stays
 /// valid until that worker has left.
-class thread_pool_core final
-    : public task_observer,
-      public std::enable_shared_from_this<thread_pool_core> {
+class thread_pool_core final : public task_observer,
+                               public std::enable_shared_from_this<thread_pool_core> {
 public:
   thread_pool_core(thread_pool_options options, int max_workers);
   ~thread_pool_core();

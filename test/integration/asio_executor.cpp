@@ -41,7 +41,8 @@ struct pool_fixture {
   cf::thread_pool_executor pool{{.max_workers = 2}};
 };
 
-template <class T> struct counting_allocator {
+template <class T>
+struct counting_allocator {
   using value_type = T;
   std::atomic<int>* count;
   explicit counting_allocator(std::atomic<int>* c) : count(c) {}
@@ -52,7 +53,8 @@ template <class T> struct counting_allocator {
     return std::allocator<T>().allocate(n);
   }
   void deallocate(T* p, std::size_t n) { std::allocator<T>().deallocate(p, n); }
-  template <class U> bool operator==(counting_allocator<U> const& o) const noexcept {
+  template <class U>
+  bool operator==(counting_allocator<U> const& o) const noexcept {
     return count == o.count;
   }
 };
@@ -66,7 +68,9 @@ struct recording_service : asio::execution_context::service {
   void shutdown() override { shut_down = true; }
 };
 
-asio::awaitable<int> answer() { co_return 42; }
+asio::awaitable<int> answer() {
+  co_return 42;
+}
 
 asio::awaitable<int> hop_and_report(cf::thread_pool_executor& pool) {
   co_await asio::post(pool.get_executor(), asio::use_awaitable);
@@ -93,9 +97,9 @@ BOOST_AUTO_TEST_CASE(properties_can_be_required_and_queried) {
   BOOST_TEST((asio::query(tracked, execution::outstanding_work) ==
               execution::outstanding_work.tracked));
   BOOST_TEST((asio::query(ex, execution::mapping) == execution::mapping.thread));
-  BOOST_TEST((asio::query(asio::require(ex, execution::relationship.continuation),
-                          execution::relationship) ==
-              execution::relationship.continuation));
+  BOOST_TEST(
+      (asio::query(asio::require(ex, execution::relationship.continuation),
+                   execution::relationship) == execution::relationship.continuation));
   BOOST_TEST(asio::query(ex, execution::occupancy) == 2u);
   BOOST_TEST((&asio::query(ex, execution::context) == &pool));
   BOOST_TEST((ex == pool.get_executor()));
@@ -109,10 +113,10 @@ BOOST_AUTO_TEST_CASE(post_runs_on_a_pool_thread, *utf::timeout(60)) {
   BOOST_TEST(on_pool.get_future().get());
 }
 
-BOOST_AUTO_TEST_CASE(post_through_the_executor_and_any_io_executor,
-                     *utf::timeout(60)) {
+BOOST_AUTO_TEST_CASE(post_through_the_executor_and_any_io_executor, *utf::timeout(60)) {
   asio::any_io_executor ex = pool.get_executor();
-  auto f = asio::post(ex, asio::use_future([&] { return pool.running_in_this_thread(); }));
+  auto f =
+      asio::post(ex, asio::use_future([&] { return pool.running_in_this_thread(); }));
   BOOST_TEST(f.get());
   BOOST_TEST((&asio::query(ex, execution::context) ==
               static_cast<asio::execution_context*>(&pool)));
@@ -136,7 +140,8 @@ BOOST_AUTO_TEST_CASE(dispatch_runs_inline_on_a_pool_thread, *utf::timeout(60)) {
 
 BOOST_AUTO_TEST_CASE(dispatch_from_outside_queues, *utf::timeout(60)) {
   std::promise<std::thread::id> where;
-  asio::dispatch(pool.get_executor(), [&] { where.set_value(std::this_thread::get_id()); });
+  asio::dispatch(pool.get_executor(),
+                 [&] { where.set_value(std::this_thread::get_id()); });
   BOOST_TEST((where.get_future().get() != std::this_thread::get_id()));
   std::promise<void> deferred;
   asio::defer(pool.get_executor(), [&] { deferred.set_value(); });

@@ -86,7 +86,8 @@ private:
  *   std::cout << f.result() << '\n';
  * @endcode
  */
-template <class Future> class as_completed {
+template <class Future>
+class as_completed {
   static_assert(future_handle<Future>,
                 "cf::as_completed needs cf::future<T> or cf::any_future");
 
@@ -94,8 +95,7 @@ public:
   /// Starts watching every future of `futures` (duplicates once).
   template <future_range R>
   explicit as_completed(R&& futures, timeout_type timeout = {})
-      : as_completed(detail::unique_futures<Future>(std::forward<R>(futures)),
-                     timeout) {}
+      : as_completed(detail::unique_futures<Future>(std::forward<R>(futures)), timeout) {}
 
   as_completed(std::initializer_list<Future> futures, timeout_type timeout = {})
       : as_completed(detail::unique_futures<Future>(futures), timeout) {}
@@ -145,9 +145,7 @@ public:
 
   private:
     friend class as_completed;
-    bool at_end() const noexcept {
-      return owner_ == nullptr || !owner_->current_;
-    }
+    bool at_end() const noexcept { return owner_ == nullptr || !owner_->current_; }
     explicit iterator(as_completed* owner) noexcept : owner_(owner) {}
     as_completed* owner_ = nullptr;
   };
@@ -162,8 +160,7 @@ public:
 private:
   as_completed(detail::unique_futures<Future>&& u, timeout_type timeout)
       : futures_(std::move(u.futures)),
-        queue_(std::make_unique<detail::completion_queue>(u.states)),
-        timeout_(timeout) {}
+        queue_(std::make_unique<detail::completion_queue>(u.states)), timeout_(timeout) {}
 
   void advance() {
     current_.reset();

@@ -51,8 +51,8 @@ public:
    * a `broken_executor` subclass once the executor is broken.
    */
   template <class F, class... Args>
-    requires std::invocable<std::decay_t<F>, std::decay_t<Args>...>
-  future<detail::call_result_t<F, Args...>> submit(F&& fn, Args&&... args) {
+  requires std::invocable<std::decay_t<F>, std::decay_t<Args>...>
+      future<detail::call_result_t<F, Args...>> submit(F&& fn, Args&&... args) {
     using R = detail::call_result_t<F, Args...>;
     auto* task = new detail::call_task<R, F, Args...>(std::forward<F>(fn),
                                                       std::forward<Args>(args)...);
@@ -106,11 +106,9 @@ public:
   /// `map` over four inputs.
   template <class F, std::ranges::input_range R1, std::ranges::input_range R2,
             std::ranges::input_range R3, std::ranges::input_range R4>
-  auto map(F&& fn, R1&& r1, R2&& r2, R3&& r3, R4&& r4,
-           map_options const& options = {}) {
+  auto map(F&& fn, R1&& r1, R2&& r2, R3&& r3, R4&& r4, map_options const& options = {}) {
     return map_impl(options, std::forward<F>(fn), std::forward<R1>(r1),
-                    std::forward<R2>(r2), std::forward<R3>(r3),
-                    std::forward<R4>(r4));
+                    std::forward<R2>(r2), std::forward<R3>(r3), std::forward<R4>(r4));
   }
 
   /// Stops taking work and releases the executor's resources.
@@ -140,11 +138,10 @@ private:
         std::invocable<std::decay_t<F>&, std::ranges::range_reference_t<Rs>...>,
         "map(fn, ranges...): fn cannot be called with one element of each range");
     using R = detail::call_result_t<F, std::ranges::range_reference_t<Rs>...>;
-    using source = detail::zip_source<R, executor, std::decay_t<F>,
-                                      std::views::all_t<Rs>...>;
+    using source =
+        detail::zip_source<R, executor, std::decay_t<F>, Rs...>;
     return map_range<R>(
-        std::make_unique<source>(*this, std::forward<F>(fn),
-                                 std::forward<Rs>(ranges)...),
+        std::make_unique<source>(*this, std::forward<F>(fn), std::forward<Rs>(ranges)...),
         options);
   }
 };

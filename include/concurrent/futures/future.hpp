@@ -26,7 +26,8 @@
 
 namespace concurrent::futures {
 
-template <class T> class future;
+template <class T>
+class future;
 class any_future;
 
 namespace detail {
@@ -43,7 +44,8 @@ struct future_access {
     return future<T>(boost::intrusive_ptr<shared_state<T>>(s));
   }
   static any_future share_any(shared_state_base& s) noexcept;
-  template <class F> static auto* state(F const& f) noexcept {
+  template <class F>
+  static auto* state(F const& f) noexcept {
     return f.state_.get();
   }
 };
@@ -113,7 +115,8 @@ private:
  * int const& r = f.result(2s);       // cf::timeout_error after 2 s
  * @endcode
  */
-template <class T> class future {
+template <class T>
+class future {
   static_assert(!std::is_reference_v<T>,
                 "cf::future<T&> is not supported: return a value, or a "
                 "std::reference_wrapper / pointer if you need a reference");
@@ -186,8 +189,8 @@ public:
    * stderr) and the other callbacks still run.
    */
   template <class F>
-    requires std::invocable<std::decay_t<F>&, future const&>
-  void add_done_callback(F&& fn) const {
+  requires std::invocable < std::decay_t<F>
+  &, future const& > void add_done_callback(F&& fn) const {
     using node = detail::callback_waiter<future, std::decay_t<F>>;
     auto& s = get();
     auto n = std::make_unique<node>(std::forward<F>(fn));
@@ -276,8 +279,8 @@ public:
 
   /// Calls `fn(*this)` when done; see `future<T>::add_done_callback`.
   template <class F>
-    requires std::invocable<std::decay_t<F>&, any_future const&>
-  void add_done_callback(F&& fn) const {
+  requires std::invocable < std::decay_t<F>
+  &, any_future const& > void add_done_callback(F&& fn) const {
     using node = detail::callback_waiter<any_future, std::decay_t<F>>;
     auto& s = get();
     auto n = std::make_unique<node>(std::forward<F>(fn));
@@ -292,7 +295,8 @@ public:
   }
 
   /// The typed future, if `T` is the value type; else an invalid future.
-  template <class T> future<T> as() const noexcept {
+  template <class T>
+  future<T> as() const noexcept {
     if (auto* s = dynamic_cast<detail::shared_state<T>*>(state_.get()))
       return detail::future_access::share(s);
     return {};
@@ -323,12 +327,10 @@ private:
 };
 
 /// Writes the future's repr().
-CONCURRENT_FUTURES_DECL std::ostream& operator<<(std::ostream& os,
-                                                 any_future const& f);
+CONCURRENT_FUTURES_DECL std::ostream& operator<<(std::ostream& os, any_future const& f);
 
 /// Receives an exception thrown by a done callback, and the future.
-using callback_error_handler =
-    std::function<void(std::exception_ptr, any_future const&)>;
+using callback_error_handler = std::function<void(std::exception_ptr, any_future const&)>;
 
 /// Replaces the handler of exceptions thrown by done callbacks (Python logs
 /// them on the "concurrent.futures" logger).
@@ -363,7 +365,8 @@ Future callback_waiter<Future, F>::make_self(shared_state_base& s) noexcept {
 } // namespace detail
 } // namespace concurrent::futures
 
-template <class T> struct std::hash<concurrent::futures::future<T>> {
+template <class T>
+struct std::hash<concurrent::futures::future<T>> {
   std::size_t operator()(concurrent::futures::future<T> const& f) const noexcept {
     return std::hash<void const*>{}(
         static_cast<concurrent::futures::detail::shared_state_base const*>(
@@ -371,7 +374,8 @@ template <class T> struct std::hash<concurrent::futures::future<T>> {
   }
 };
 
-template <> struct std::hash<concurrent::futures::any_future> {
+template <>
+struct std::hash<concurrent::futures::any_future> {
   std::size_t operator()(concurrent::futures::any_future const& f) const noexcept {
     return std::hash<void const*>{}(f.state_.get());
   }

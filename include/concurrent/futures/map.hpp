@@ -40,46 +40,66 @@ struct map_options {
 namespace detail {
 
 /// Pulls the next input tuple and submits it; empty when an input ends.
-template <class T> class map_source {
+template <class T>
+class map_source {
 public:
   virtual ~map_source() = default;
   virtual std::optional<future<T>> submit_next() = 0;
 };
 
-template <class T, class Executor, class F, class... Views>
+/// Holds one input of map: a reference to an lvalue range, or the moved
+/// rvalue range itself (std::views::all would do, but clang 14 cannot use
+/// libstdc++ 12's views).
+template <class R>
+class stored_range {
+public:
+  explicit stored_range(R&& r) : range_(std::forward<R>(r)) {}
+  std::remove_reference_t<R>& get() noexcept { return range_; }
+
+private:
+  R range_;
+};
+
+template <class R>
+using stored_iterator_t =
+    decltype(std::ranges::begin(std::declval<std::remove_reference_t<R>&>()));
+
+/// Submits `fn` over the inputs taken in lockstep, one call per pull.
+template <class T, class Executor, class F, class... Ranges>
 class zip_source final : public map_source<T> {
 public:
-  template <class G, class... Rs>
-  zip_source(Executor& ex, G&& fn, Rs&&... ranges)
+  template <class G>
+  zip_source(Executor& ex, G&& fn, Ranges&&... ranges)
       : executor_(ex), fn_(std::forward<G>(fn)),
-        views_(std::views::all(std::forward<Rs>(ranges))...),
+        ranges_(stored_range<Ranges>(std::forward<Ranges>(ranges))...),
         iterators_(std::apply(
-            [](auto&... v) { return std::tuple(std::ranges::begin(v)...); },
-            views_)) {}
+            [](auto&... r) { return std::tuple(std::ranges::begin(r.get())...); },
+            ranges_)) {}
 
   std::optional<future<T>> submit_next() override {
-    if (at_end(std::index_sequence_for<Views...>{}))
+    if (at_end(std::index_sequence_for<Ranges...>{}))
       return std::nullopt;
-    auto f = std::apply(
-        [this](auto&... it) { return executor_.submit(fn_, *it...); },
-        iterators_);
+    auto f = std::apply([this](auto&... it) { return executor_.submit(fn_, *it...); },
+                        iterators_);
     std::apply([](auto&... it) { (++it, ...); }, iterators_);
     return f;
   }
 
 private:
-  template <std::size_t... I> bool at_end(std::index_sequence<I...>) {
-    return ((std::get<I>(iterators_) == std::ranges::end(std::get<I>(views_))) ||
+  template <std::size_t... I>
+  bool at_end(std::index_sequence<I...>) {
+    return ((std::get<I>(iterators_) == std::ranges::end(std::get<I>(ranges_).get())) ||
             ...);
   }
 
   Executor& executor_;
   F fn_;
-  std::tuple<Views...> views_;
-  std::tuple<std::ranges::iterator_t<Views>...> iterators_;
+  std::tuple<stored_range<Ranges>...> ranges_;
+  std::tuple<stored_iterator_t<Ranges>...> iterators_;
 };
 
-template <class T> decltype(auto) take_value(future<T>& f) {
+template <class T>
+decltype(auto) take_value(future<T>& f) {
   auto* s = future_access::state(f);
   if constexpr (std::is_void_v<T>)
     return std::monostate{};
@@ -107,7 +127,8 @@ template <class T> decltype(auto) take_value(future<T>& f) {
  * @par Thread Safety
  * One consumer at a time.
  */
-template <class T> class map_range {
+template <class T>
+class map_range {
 public:
   using value_type = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
@@ -151,9 +172,7 @@ public:
 
   private:
     friend class map_range;
-    bool at_end() const noexcept {
-      return owner_ == nullptr || !owner_->current_;
-    }
+    bool at_end() const noexcept { return owner_ == nullptr || !owner_->current_; }
     explicit iterator(map_range* owner) noexcept : owner_(owner) {}
     map_range* owner_ = nullptr;
   };
@@ -170,13 +189,10 @@ public:
 
   /// Builds the range and submits the first tasks: every input, or
   /// `buffersize` of them. For executors; users call `executor::map`.
-  map_range(std::unique_ptr<detail::map_source<T>> source,
-            map_options const& options)
-      : source_(std::move(source)),
-        deadline_(detail::to_deadline(options.timeout)) {
+  map_range(std::unique_ptr<detail::map_source<T>> source, map_options const& options)
+      : source_(std::move(source)), deadline_(detail::to_deadline(options.timeout)) {
     if (options.buffersize && *options.buffersize == 0)
-      throw std::invalid_argument(
-          "buffersize must be empty (no bound) or > 0, not 0");
+      throw std::invalid_argument("buffersize must be empty (no bound) or > 0, not 0");
     try {
       std::size_t const limit = options.buffersize.value_or(SIZE_MAX);
       while (pending_.size() < limit) {

@@ -35,13 +35,13 @@ namespace concurrent::futures {
  * t.join();
  * @endcode
  */
-template <class T> class promise {
+template <class T>
+class promise {
 public:
   /// A promise with a new, pending state.
   promise() : state_(new detail::shared_state<T>()) {}
 
-  promise(promise&& other) noexcept
-      : state_(std::exchange(other.state_, nullptr)) {}
+  promise(promise&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
 
   promise& operator=(promise&& other) noexcept {
     if (this != &other) {
@@ -55,9 +55,7 @@ public:
 
   /// A future sharing this promise's state; may be called any number of
   /// times, every result compares equal.
-  future<T> get_future() const {
-    return detail::future_access::share(&get());
-  }
+  future<T> get_future() const { return detail::future_access::share(&get()); }
 
   /// Python's `set_result()`: pending or running -> finished.
   /**
@@ -65,9 +63,9 @@ public:
    * finished); the first result is kept.
    */
   template <class... Args>
-    requires(std::is_void_v<T> ? sizeof...(Args) == 0
-                               : std::is_constructible_v<T, Args...>)
-  void set_result(Args&&... args) {
+  requires(std::is_void_v<T>
+               ? sizeof...(Args) == 0
+               : std::is_constructible_v<T, Args...>) void set_result(Args&&... args) {
     get().set_value(std::forward<Args>(args)...);
   }
 
@@ -80,8 +78,8 @@ public:
 
   /// Stores a copy of `e` as the exception.
   template <class E>
-    requires(!std::is_same_v<std::decay_t<E>, std::exception_ptr>)
-  void set_exception(E&& e) {
+  requires(!std::is_same_v<std::decay_t<E>, std::exception_ptr>) void set_exception(
+      E&& e) {
     set_exception(std::make_exception_ptr(std::forward<E>(e)));
   }
 
@@ -96,8 +94,8 @@ private:
     if (state_ == nullptr)
       return;
     if (state_->try_claim())
-      state_->publish_exception(std::make_exception_ptr(
-          std::future_error(std::future_errc::broken_promise)));
+      state_->publish_exception(
+          std::make_exception_ptr(std::future_error(std::future_errc::broken_promise)));
     state_->release();
     state_ = nullptr;
   }

@@ -77,7 +77,8 @@ class CONCURRENT_FUTURES_DECL thread_pool_executor
     : public boost::asio::execution_context,
       public executor {
 public:
-  template <class Allocator, unsigned Bits> class basic_executor_type;
+  template <class Allocator, unsigned Bits>
+  class basic_executor_type;
 
   /// The pool's Asio executor (blocking.possibly, untracked).
   using executor_type = basic_executor_type<std::allocator<void>, 0>;
@@ -109,7 +110,8 @@ public:
   bool running_in_this_thread() const noexcept;
 
 private:
-  template <class Function, class Allocator> class handler_task;
+  template <class Function, class Allocator>
+  class handler_task;
 
   void enqueue(detail::task_node& task) final;
   // Queues an Asio handler; never throws (a broken pool drops it).
@@ -128,8 +130,8 @@ CONCURRENT_FUTURES_DECL void report_handler_exception(std::exception_ptr e) noex
 template <class Function, class Allocator>
 class thread_pool_executor::handler_task final : public detail::task_node {
 public:
-  using allocator_type = typename std::allocator_traits<
-      Allocator>::template rebind_alloc<handler_task>;
+  using allocator_type =
+      typename std::allocator_traits<Allocator>::template rebind_alloc<handler_task>;
 
   static handler_task* create(Function&& f, Allocator const& a) {
     allocator_type alloc(a);
@@ -186,7 +188,8 @@ class thread_pool_executor::basic_executor_type {
   static constexpr unsigned relationship_continuation = 2;
   static constexpr unsigned outstanding_work_tracked = 4;
 
-  template <class, unsigned> friend class basic_executor_type;
+  template <class, unsigned>
+  friend class basic_executor_type;
   friend class thread_pool_executor;
 
   basic_executor_type(thread_pool_executor& pool, Allocator const& a) noexcept
@@ -249,20 +252,17 @@ public:
   constexpr auto require(boost::asio::execution::relationship_t::fork_t) const {
     return with<Bits & ~relationship_continuation>(allocator_);
   }
-  constexpr auto
-  require(boost::asio::execution::relationship_t::continuation_t) const {
+  constexpr auto require(boost::asio::execution::relationship_t::continuation_t) const {
     return with<Bits | relationship_continuation>(allocator_);
   }
   constexpr auto require(boost::asio::execution::outstanding_work_t::tracked_t) const {
     return with<Bits | outstanding_work_tracked>(allocator_);
   }
-  constexpr auto
-  require(boost::asio::execution::outstanding_work_t::untracked_t) const {
+  constexpr auto require(boost::asio::execution::outstanding_work_t::untracked_t) const {
     return with<Bits & ~outstanding_work_tracked>(allocator_);
   }
   template <class OtherAllocator>
-  constexpr auto
-  require(boost::asio::execution::allocator_t<OtherAllocator> a) const {
+  constexpr auto require(boost::asio::execution::allocator_t<OtherAllocator> a) const {
     return with<Bits, OtherAllocator>(a.value());
   }
   constexpr auto require(boost::asio::execution::allocator_t<void>) const {
@@ -311,9 +311,7 @@ public:
   }
 
   /// True if the calling thread is one of the pool's workers.
-  bool running_in_this_thread() const noexcept {
-    return pool_->running_in_this_thread();
-  }
+  bool running_in_this_thread() const noexcept { return pool_->running_in_this_thread(); }
 
   friend bool operator==(basic_executor_type const& a,
                          basic_executor_type const& b) noexcept {
@@ -326,7 +324,8 @@ public:
 
   /// Runs `f` on the pool: inline if blocking.possibly and already on one of
   /// its threads, else queued behind the submitted work.
-  template <class Function> void execute(Function&& f) const {
+  template <class Function>
+  void execute(Function&& f) const {
     using function_type = std::decay_t<Function>;
     if constexpr ((Bits & blocking_never) == 0) {
       if (pool_->running_in_this_thread()) {
@@ -366,8 +365,7 @@ private:
   Allocator allocator_;
 };
 
-inline thread_pool_executor::executor_type
-thread_pool_executor::get_executor() noexcept {
+inline thread_pool_executor::executor_type thread_pool_executor::get_executor() noexcept {
   return executor_type(*this, std::allocator<void>());
 }
 

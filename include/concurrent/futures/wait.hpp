@@ -33,7 +33,8 @@ struct wait_options {
  * `done` holds the futures that finished or were cancelled and notified,
  * `not_done` the others; each future appears once, whatever the input held.
  */
-template <class Future> struct done_and_not_done {
+template <class Future>
+struct done_and_not_done {
   std::unordered_set<Future> done;
   std::unordered_set<Future> not_done;
 };
@@ -98,8 +99,8 @@ done_and_not_done<future<T>> wait(std::initializer_list<future<T>> futures,
 }
 
 /// `cf::wait({f, g}, options)` with futures of different value types.
-inline done_and_not_done<any_future>
-wait(std::initializer_list<any_future> futures, wait_options const& options = {}) {
+inline done_and_not_done<any_future> wait(std::initializer_list<any_future> futures,
+                                          wait_options const& options = {}) {
   return detail::wait_range<any_future>(futures, options);
 }
 

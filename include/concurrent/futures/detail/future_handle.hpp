@@ -17,24 +17,30 @@
 namespace concurrent::futures {
 namespace detail {
 
-template <class F> struct is_future_handle : std::false_type {};
-template <class T> struct is_future_handle<future<T>> : std::true_type {};
-template <> struct is_future_handle<any_future> : std::true_type {};
+template <class F>
+struct is_future_handle : std::false_type {};
+template <class T>
+struct is_future_handle<future<T>> : std::true_type {};
+template <>
+struct is_future_handle<any_future> : std::true_type {};
 
 inline shared_state_base* state_of(any_future const& f) noexcept {
   return future_access::state(f);
 }
-template <class T> shared_state_base* state_of(future<T> const& f) noexcept {
+template <class T>
+shared_state_base* state_of(future<T> const& f) noexcept {
   return future_access::state(f);
 }
 
 /// The futures of a range, each once (first occurrence kept), and their
 /// states. Python's `set(fs)`.
-template <class Future> struct unique_futures {
+template <class Future>
+struct unique_futures {
   std::vector<Future> futures;
   std::vector<shared_state_base*> states;
 
-  template <class R> explicit unique_futures(R&& range) {
+  template <class R>
+  explicit unique_futures(R&& range) {
     std::unordered_set<shared_state_base*> seen;
     if constexpr (std::ranges::sized_range<R>) {
       auto const n = static_cast<std::size_t>(std::ranges::size(range));

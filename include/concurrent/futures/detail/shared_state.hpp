@@ -113,13 +113,10 @@ public:
   /// The status as Python reports it (`completing` reads as running).
   future_status status() const noexcept;
 
-  bool done() const noexcept {
-    return raw_status() >= future_status::cancelled;
-  }
+  bool done() const noexcept { return raw_status() >= future_status::cancelled; }
   bool cancelled() const noexcept {
     auto s = raw_status();
-    return s == future_status::cancelled ||
-           s == future_status::cancelled_and_notified;
+    return s == future_status::cancelled || s == future_status::cancelled_and_notified;
   }
   bool running() const noexcept {
     auto s = raw_status();
@@ -129,8 +126,7 @@ public:
   /// notified.
   bool settled() const noexcept {
     auto s = raw_status();
-    return s == future_status::finished ||
-           s == future_status::cancelled_and_notified;
+    return s == future_status::finished || s == future_status::cancelled_and_notified;
   }
 
   /// Python's `cancel()`: pending -> cancelled, waking result() and running
@@ -179,9 +175,7 @@ public:
   bool remove_waiter(waiter& w) noexcept;
 
   /// The stored exception; meaningful once finished.
-  std::exception_ptr const& stored_exception() const noexcept {
-    return exception_;
-  }
+  std::exception_ptr const& stored_exception() const noexcept { return exception_; }
 
   /// For a done state: throws cancelled_error or the stored exception.
   void rethrow_if_failed() const;
@@ -200,8 +194,7 @@ protected:
   virtual void destroy() noexcept;
 
   future_status raw_status() const noexcept {
-    return static_cast<future_status>(word_.load(std::memory_order_acquire) &
-                                      7u);
+    return static_cast<future_status>(word_.load(std::memory_order_acquire) & 7u);
   }
 
 private:
@@ -228,12 +221,14 @@ inline void intrusive_ptr_release(shared_state_base* s) noexcept {
 }
 
 /// Adds storage for the value of a `future<T>`.
-template <class T> class shared_state : public shared_state_base {
+template <class T>
+class shared_state : public shared_state_base {
 public:
   shared_state() noexcept {}
 
   /// Python's `set_result()`: claims, constructs, publishes.
-  template <class... Args> void set_value(Args&&... args) {
+  template <class... Args>
+  void set_value(Args&&... args) {
     if (!try_claim())
       throw_invalid_state();
     construct_and_publish(std::forward<Args>(args)...);
@@ -253,7 +248,8 @@ public:
   }
 
   /// Stores `fn()`'s result, or its exception, and publishes.
-  template <class F> void invoke_and_publish(F&& fn) noexcept {
+  template <class F>
+  void invoke_and_publish(F&& fn) noexcept {
     try {
       ::new (static_cast<void*>(&value_)) T(std::forward<F>(fn)());
     } catch (...) {
@@ -265,7 +261,8 @@ public:
 
   /// Constructs the value from `fn()` without publishing; throws what `fn`
   /// throws, leaving no value.
-  template <class F> void emplace_from(F&& fn) {
+  template <class F>
+  void emplace_from(F&& fn) {
     ::new (static_cast<void*>(&value_)) T(std::forward<F>(fn)());
   }
 
@@ -293,7 +290,8 @@ private:
   };
 };
 
-template <> class shared_state<void> : public shared_state_base {
+template <>
+class shared_state<void> : public shared_state_base {
 public:
   void set_value() {
     if (!try_claim())
@@ -301,7 +299,8 @@ public:
     publish();
   }
   void construct_and_publish() noexcept { publish(); }
-  template <class F> void invoke_and_publish(F&& fn) noexcept {
+  template <class F>
+  void invoke_and_publish(F&& fn) noexcept {
     try {
       std::forward<F>(fn)();
     } catch (...) {

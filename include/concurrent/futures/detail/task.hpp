@@ -118,7 +118,8 @@ public:
 
 private:
   struct invoker {
-    template <class G, class... A> decltype(auto) operator()(G&& g, A&&... a) const {
+    template <class G, class... A>
+    decltype(auto) operator()(G&& g, A&&... a) const {
       return std::invoke(std::forward<G>(g), std::forward<A>(a)...);
     }
   };

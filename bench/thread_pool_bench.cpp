@@ -1,0 +1,1167 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+// cf::thread_pool_executor against asio::thread_pool + std::packaged_task,
+// std::async and Python's ThreadPoolExecutor, side by side in one run:
+//
+//   throughput  N no-op tasks returning their index, all submitted from one
+//               thread, then each result read in order (sum checked)
+//   round trip  sequential submit + result, one task in flight
+//   map         identity over N ints, results consumed in order (sum checked)
+//
+// Every measured pool is created fresh for each run and its threads are
+// started before the clock starts; pools are interleaved within each repeat
+// and the median of the repeats is reported. bench/run.sh builds and runs it.
+
+#include <concurrent/futures/thread_pool_executor.hpp>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/version.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <unistd.h>
+
+namespace cf = concurrent::futures;
+namespace asio = boost::asio;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+// ------------------------------------------------------------ configuration
+
+enum class pool_kind { ours, asio, async, python };
+enum class workload { throughput, round_trip, map };
+
+constexpr pool_kind all_pools[] = {pool_kind::ours, pool_kind::asio, pool_kind::async,
+                                   pool_kind::python};
+constexpr workload all_workloads[] = {workload::throughput, workload::round_trip,
+                                      workload::map};
+
+char const* key(pool_kind p) {
+  switch (p) {
+  case pool_kind::ours:
+    return "ours";
+  case pool_kind::asio:
+    return "asio";
+  case pool_kind::async:
+    return "async";
+  case pool_kind::python:
+    return "python";
+  }
+  return "?";
+}
+
+char const* label(pool_kind p) {
+  switch (p) {
+  case pool_kind::ours:
+    return "ours: cf::thread_pool_executor";
+  case pool_kind::asio:
+    return "asio::thread_pool + packaged_task";
+  case pool_kind::async:
+    return "std::async (thread per task)";
+  case pool_kind::python:
+    return "Python ThreadPoolExecutor";
+  }
+  return "?";
+}
+
+char const* key(workload w) {
+  switch (w) {
+  case workload::throughput:
+    return "throughput";
+  case workload::round_trip:
+    return "roundtrip";
+  case workload::map:
+    return "map";
+  }
+  return "?";
+}
+
+struct options {
+  int workers = 2;
+  int repeat = 3;
+  bool quick = false;
+  std::vector<pool_kind> pools{std::begin(all_pools), std::end(all_pools)};
+  std::vector<int> scaling;
+  std::string json_path;
+  std::string python;        // interpreter; empty: python3 on PATH
+  std::string python_script; // empty: next to the binary, then the source tree
+};
+
+bool selected(options const& o, pool_kind p) {
+  return std::find(o.pools.begin(), o.pools.end(), p) != o.pools.end();
+}
+
+// Tasks per run. std::async starts a thread per task and Python is ~30x
+// slower, so they get fewer; every figure is normalised to a rate.
+std::size_t task_count(pool_kind p, workload w, bool quick) {
+  std::size_t n = 0;
+  switch (p) {
+  case pool_kind::ours:
+  case pool_kind::asio:
+    n = w == workload::round_trip ? 100'000 : 1'000'000;
+    break;
+  case pool_kind::async:
+    n = w == workload::round_trip ? 2'000 : 10'000;
+    break;
+  case pool_kind::python:
+    n = w == workload::throughput   ? 100'000
+        : w == workload::round_trip ? 20'000
+                                    : 200'000;
+    break;
+  }
+  return quick ? n / 10 : n;
+}
+
+// ------------------------------------------------------------ one run
+
+struct sample {
+  double seconds = 0;
+  std::size_t n = 0;
+  double p50_us = std::numeric_limits<double>::quiet_NaN();
+  double p99_us = std::numeric_limits<double>::quiet_NaN();
+  std::string error; // empty: the run succeeded and its sum was right
+
+  bool ok() const { return error.empty(); }
+  // tasks/s, or mean microseconds per round trip
+  double value(workload w) const {
+    return w == workload::round_trip ? seconds * 1e6 / static_cast<double>(n)
+                                     : static_cast<double>(n) / seconds;
+  }
+};
+
+double elapsed(clock_type::time_point t0, clock_type::time_point t1) {
+  return std::chrono::duration<double>(t1 - t0).count();
+}
+
+std::int64_t expected_sum(std::size_t n) {
+  auto const m = static_cast<std::int64_t>(n);
+  return m * (m - 1) / 2;
+}
+
+// Blocks `count` tasks until all of them run at once, so a pool that starts
+// threads lazily has all of them before the clock starts. Gives up after a
+// few seconds rather than hang on a pool that reuses a thread instead.
+class start_gate {
+public:
+  explicit start_gate(int count) : left_(count) {}
+
+  void arrive_and_wait() {
+    std::unique_lock lock(mutex_);
+    if (--left_ == 0) {
+      cv_.notify_all();
+      return;
+    }
+    cv_.wait_for(lock, std::chrono::seconds(5), [this] { return left_ <= 0; });
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int left_;
+};
+
+int identity(int x) {
+  return x;
+}
+
+// Each pool: fresh per run; `submit(i)` queues a task returning i;
+// `get(f)` reads its result; `map_sum` is the pool's own map.
+class ours_pool {
+public:
+  using future_type = cf::future<int>;
+
+  explicit ours_pool(int workers) : pool_{{.max_workers = workers}} {
+    start_gate gate(workers);
+    std::vector<future_type> fs;
+    for (int i = 0; i < workers; ++i)
+      fs.push_back(pool_.submit([&gate] {
+        gate.arrive_and_wait();
+        return 0;
+      }));
+    for (auto& f : fs)
+      f.result();
+    if (pool_.thread_count() != static_cast<std::size_t>(workers))
+      throw std::runtime_error("started " + std::to_string(pool_.thread_count()) +
+                               " threads, not " + std::to_string(workers));
+  }
+
+  future_type submit(int i) {
+    return pool_.submit([i] { return i; });
+  }
+  static int get(future_type& f) { return f.result(); }
+
+  std::int64_t map_sum(std::vector<int> const& inputs) {
+    std::int64_t sum = 0;
+    for (int v : pool_.map(identity, inputs))
+      sum += v;
+    return sum;
+  }
+
+private:
+  cf::thread_pool_executor pool_;
+};
+
+class asio_pool {
+public:
+  using future_type = std::future<int>;
+
+  explicit asio_pool(int workers) : pool_(static_cast<std::size_t>(workers)) {
+    start_gate gate(workers);
+    std::vector<future_type> fs;
+    for (int i = 0; i < workers; ++i)
+      fs.push_back(post([&gate] {
+        gate.arrive_and_wait();
+        return 0;
+      }));
+    for (auto& f : fs)
+      f.get();
+  }
+  asio_pool(asio_pool const&) = delete;
+  asio_pool& operator=(asio_pool const&) = delete;
+  ~asio_pool() { pool_.join(); }
+
+  future_type submit(int i) {
+    return post([i] { return i; });
+  }
+  static int get(future_type& f) { return f.get(); }
+
+  std::int64_t map_sum(std::vector<int> const& inputs) {
+    std::vector<future_type> fs;
+    fs.reserve(inputs.size());
+    for (int x : inputs)
+      fs.push_back(post([x] { return identity(x); }));
+    std::int64_t sum = 0;
+    for (auto& f : fs)
+      sum += f.get();
+    return sum;
+  }
+
+private:
+  template <class F>
+  future_type post(F fn) {
+    std::packaged_task<int()> task(std::move(fn));
+    future_type f = task.get_future();
+    asio::post(pool_, std::move(task));
+    return f;
+  }
+
+  asio::thread_pool pool_;
+};
+
+class async_pool {
+public:
+  using future_type = std::future<int>;
+
+  explicit async_pool(int) {}
+
+  future_type submit(int i) {
+    return std::async(std::launch::async, [i] { return i; });
+  }
+  static int get(future_type& f) { return f.get(); }
+
+  std::int64_t map_sum(std::vector<int> const& inputs) {
+    std::vector<future_type> fs;
+    fs.reserve(inputs.size());
+    for (int x : inputs)
+      fs.push_back(std::async(std::launch::async, identity, x));
+    std::int64_t sum = 0;
+    for (auto& f : fs)
+      sum += f.get();
+    return sum;
+  }
+};
+
+std::string check_sum(std::int64_t sum, std::size_t n) {
+  if (sum == expected_sum(n))
+    return {};
+  return "wrong sum " + std::to_string(sum) + ", expected " +
+         std::to_string(expected_sum(n));
+}
+
+template <class Pool>
+sample run_throughput(int workers, std::size_t n) {
+  Pool pool(workers);
+  std::vector<typename Pool::future_type> fs;
+  fs.reserve(n);
+  std::int64_t sum = 0;
+  auto const t0 = clock_type::now();
+  for (std::size_t i = 0; i < n; ++i)
+    fs.push_back(pool.submit(static_cast<int>(i)));
+  for (auto& f : fs)
+    sum += Pool::get(f);
+  fs.clear();
+  auto const t1 = clock_type::now();
+  sample s;
+  s.seconds = elapsed(t0, t1);
+  s.n = n;
+  s.error = check_sum(sum, n);
+  return s;
+}
+
+double percentile_us(std::vector<std::int64_t>& ns, double q) {
+  auto const k = std::min(ns.size() - 1,
+                          static_cast<std::size_t>(q * static_cast<double>(ns.size())));
+  std::nth_element(ns.begin(), ns.begin() + static_cast<std::ptrdiff_t>(k), ns.end());
+  return static_cast<double>(ns[k]) / 1e3;
+}
+
+template <class Pool>
+sample run_round_trip(int workers, std::size_t n) {
+  Pool pool(workers);
+  std::vector<std::int64_t> ns(n);
+  std::int64_t sum = 0;
+  auto const t0 = clock_type::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    auto const s0 = clock_type::now();
+    {
+      auto f = pool.submit(static_cast<int>(i));
+      sum += Pool::get(f);
+    }
+    ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - s0)
+                .count();
+  }
+  auto const t1 = clock_type::now();
+  sample s;
+  s.seconds = elapsed(t0, t1);
+  s.n = n;
+  s.error = check_sum(sum, n);
+  s.p50_us = percentile_us(ns, 0.50);
+  s.p99_us = percentile_us(ns, 0.99);
+  return s;
+}
+
+template <class Pool>
+sample run_map(int workers, std::size_t n) {
+  std::vector<int> inputs(n);
+  for (std::size_t i = 0; i < n; ++i)
+    inputs[i] = static_cast<int>(i);
+  Pool pool(workers);
+  auto const t0 = clock_type::now();
+  std::int64_t const sum = pool.map_sum(inputs);
+  auto const t1 = clock_type::now();
+  sample s;
+  s.seconds = elapsed(t0, t1);
+  s.n = n;
+  s.error = check_sum(sum, n);
+  return s;
+}
+
+template <class Pool>
+sample run_cpp(workload w, int workers, std::size_t n) {
+  switch (w) {
+  case workload::throughput:
+    return run_throughput<Pool>(workers, n);
+  case workload::round_trip:
+    return run_round_trip<Pool>(workers, n);
+  case workload::map:
+    return run_map<Pool>(workers, n);
+  }
+  return {};
+}
+
+// ------------------------------------------------------------ Python
+
+std::string shell_quote(std::string const& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'')
+      q += "'\\''";
+    else
+      q += c;
+  }
+  return q + "'";
+}
+
+std::string find_on_path(std::string const& name) {
+  if (name.find('/') != std::string::npos)
+    return ::access(name.c_str(), X_OK) == 0 ? name : std::string();
+  char const* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty())
+      dir = ".";
+    std::string const candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+  }
+  return {};
+}
+
+std::string find_script(std::string const& given) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!given.empty())
+    return fs::exists(given, ec) ? given : std::string();
+  auto const self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto const beside = self.parent_path() / "python_thread_pool.py";
+    if (fs::exists(beside, ec))
+      return beside.string();
+  }
+#ifdef CONCURRENT_FUTURES_BENCH_SOURCE_DIR
+  std::string const source = CONCURRENT_FUTURES_BENCH_SOURCE_DIR "/python_thread_pool.py";
+  if (fs::exists(source, ec))
+    return source;
+#endif
+  return {};
+}
+
+struct python_env {
+  std::string interpreter; // empty: not found
+  std::string script;      // empty: not found
+  std::string version;     // from the first run
+  std::string why_not;     // the row's text when Python cannot run
+};
+
+std::optional<double> json_number(std::string const& text, std::string const& name) {
+  auto const k = text.find("\"" + name + "\":");
+  if (k == std::string::npos)
+    return std::nullopt;
+  char const* p = text.c_str() + k + name.size() + 3;
+  char* end = nullptr;
+  double const v = std::strtod(p, &end);
+  if (end == p)
+    return std::nullopt;
+  return v;
+}
+
+std::string json_string(std::string const& text, std::string const& name) {
+  auto k = text.find("\"" + name + "\": \"");
+  if (k == std::string::npos)
+    return {};
+  k += name.size() + 5;
+  auto const e = text.find('"', k);
+  return e == std::string::npos ? std::string() : text.substr(k, e - k);
+}
+
+sample run_python(python_env& py, workload w, int workers, std::size_t n) {
+  sample s;
+  s.n = n;
+  std::string const cmd = shell_quote(py.interpreter) + " " + shell_quote(py.script) +
+                          " --workload " + key(w) + " --n " + std::to_string(n) +
+                          " --workers " + std::to_string(workers);
+  std::fflush(nullptr);
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (!pipe) {
+    s.error = "cannot start " + cmd;
+    return s;
+  }
+  std::string out;
+  char buf[4096];
+  while (std::size_t const got = std::fread(buf, 1, sizeof buf, pipe))
+    out.append(buf, got);
+  int const status = ::pclose(pipe);
+  auto const seconds = json_number(out, "seconds");
+  if (status != 0 || !seconds || out.find("\"checksum_ok\": true") == std::string::npos) {
+    s.error = "python run failed (status " + std::to_string(status) + "): " + out;
+    return s;
+  }
+  s.seconds = *seconds;
+  if (auto v = json_number(out, "p50_us"))
+    s.p50_us = *v;
+  if (auto v = json_number(out, "p99_us"))
+    s.p99_us = *v;
+  if (py.version.empty())
+    py.version = json_string(out, "python");
+  return s;
+}
+
+// ------------------------------------------------------------ driver
+
+sample run_one(pool_kind p, workload w, int workers, std::size_t n, python_env& py) {
+  try {
+    switch (p) {
+    case pool_kind::ours:
+      return run_cpp<ours_pool>(w, workers, n);
+    case pool_kind::asio:
+      return run_cpp<asio_pool>(w, workers, n);
+    case pool_kind::async:
+      return run_cpp<async_pool>(w, workers, n);
+    case pool_kind::python:
+      if (!py.why_not.empty()) {
+        sample s;
+        s.n = n;
+        s.error = py.why_not;
+        return s;
+      }
+      return run_python(py, w, workers, n);
+    }
+  } catch (std::exception const& e) {
+    sample s;
+    s.n = n;
+    s.error = std::string("exception: ") + e.what();
+    return s;
+  }
+  return {};
+}
+
+double median(std::vector<double> v) {
+  if (v.empty())
+    return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  auto const m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+// The runs of one pool on one workload.
+struct series {
+  std::vector<sample> runs;
+
+  bool ok() const {
+    return !runs.empty() &&
+           std::all_of(runs.begin(), runs.end(), [](auto& s) { return s.ok(); });
+  }
+  std::string error() const {
+    for (auto& s : runs)
+      if (!s.ok())
+        return s.error;
+    return runs.empty() ? "not run" : "";
+  }
+  double med(workload w) const {
+    std::vector<double> v;
+    for (auto& s : runs)
+      if (s.ok())
+        v.push_back(s.value(w));
+    return median(v);
+  }
+  double med_p50() const {
+    std::vector<double> v;
+    for (auto& s : runs)
+      v.push_back(s.p50_us);
+    return median(v);
+  }
+  double med_p99() const {
+    std::vector<double> v;
+    for (auto& s : runs)
+      v.push_back(s.p99_us);
+    return median(v);
+  }
+};
+
+std::string si(double v) {
+  char buf[32];
+  if (!std::isfinite(v))
+    return "-";
+  // Three significant digits, trailing zeros kept: 1.50M, 47.0k, 730k.
+  char const* suffix = "";
+  if (v >= 999.5e3) {
+    v /= 1e6;
+    suffix = "M";
+  } else if (v >= 999.5) {
+    v /= 1e3;
+    suffix = "k";
+  }
+  int const decimals = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
+  std::snprintf(buf, sizeof buf, "%.*f%s", decimals, v, suffix);
+  return buf;
+}
+
+std::string fixed(double v, int digits = 2) {
+  if (!std::isfinite(v))
+    return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string count_text(std::size_t n) {
+  if (n >= 1'000'000 && n % 1'000'000 == 0)
+    return std::to_string(n / 1'000'000) + "M";
+  if (n >= 1'000 && n % 1'000 == 0)
+    return std::to_string(n / 1'000) + "k";
+  return std::to_string(n);
+}
+
+std::string json_escape(std::string const& s) {
+  std::string r;
+  for (char c : s) {
+    switch (c) {
+    case '"':
+      r += "\\\"";
+      break;
+    case '\\':
+      r += "\\\\";
+      break;
+    case '\n':
+      r += "\\n";
+      break;
+    case '\t':
+      r += "\\t";
+      break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        r += buf;
+      } else {
+        r += c;
+      }
+    }
+  }
+  return r;
+}
+
+std::string json_num(double v) {
+  if (!std::isfinite(v))
+    return "null";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+struct target {
+  std::string what;
+  std::string need_text;
+  double needed;
+  bool at_least; // measured >= needed; else measured <= needed
+  double measured = std::numeric_limits<double>::quiet_NaN();
+
+  bool evaluated() const { return std::isfinite(measured); }
+  bool pass() const { return at_least ? measured >= needed : measured <= needed; }
+  std::string verdict() const {
+    if (!evaluated())
+      return "n/a (not measured)";
+    if (pass())
+      return "PASS";
+    if (at_least)
+      return "MISS (" + fixed((1 - measured / needed) * 100, 0) + "% short)";
+    return "MISS (" + fixed(measured / needed, 1) + "x the limit)";
+  }
+};
+
+void print_rule(std::size_t width) {
+  std::cout << std::string(width, '-') << '\n';
+}
+
+std::string runs_text(series const& s, workload w) {
+  std::string r;
+  for (auto& x : s.runs) {
+    if (!r.empty())
+      r += ' ';
+    r += x.ok() ? (w == workload::round_trip ? fixed(x.value(w)) : si(x.value(w)))
+                : std::string("err");
+  }
+  return r;
+}
+
+void usage(std::ostream& os) {
+  os << "usage: thread_pool_bench [--workers W] [--repeat K] [--quick]\n"
+        "                         [--only ours,asio,async,python] [--scaling 1,2,4,...]\n"
+        "                         [--json FILE] [--python PYTHON] [--python-script "
+        "PATH]\n"
+        "\n"
+        "  --workers W        threads per pool (default 2)\n"
+        "  --repeat K         runs per pool and workload; the median is reported "
+        "(default 3)\n"
+        "  --quick            10x fewer tasks (a smoke test)\n"
+        "  --only LIST        pools to run (default all: ours,asio,async,python)\n"
+        "  --scaling LIST     only throughput of ours and asio at each worker count\n"
+        "  --json FILE        also write the results as JSON\n"
+        "  --python PYTHON    interpreter (default python3 on PATH)\n"
+        "  --python-script P  python_thread_pool.py (default: beside this binary)\n";
+}
+
+std::vector<int> parse_int_list(std::string const& s, char const* what) {
+  std::vector<int> r;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    long const v = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || v <= 0 || v > 4096)
+      throw std::invalid_argument(std::string("bad ") + what + ": " + s);
+    r.push_back(static_cast<int>(v));
+  }
+  if (r.empty())
+    throw std::invalid_argument(std::string("empty ") + what);
+  return r;
+}
+
+options parse(int argc, char** argv) {
+  options o;
+  auto value = [&](int& i) -> std::string {
+    if (i + 1 >= argc)
+      throw std::invalid_argument(std::string(argv[i]) + " needs a value");
+    return argv[++i];
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string_view const a = argv[i];
+    if (a == "--workers") {
+      o.workers = parse_int_list(value(i), "--workers").at(0);
+    } else if (a == "--repeat") {
+      o.repeat = parse_int_list(value(i), "--repeat").at(0);
+    } else if (a == "--quick") {
+      o.quick = true;
+    } else if (a == "--only") {
+      o.pools.clear();
+      std::stringstream in(value(i));
+      std::string item;
+      while (std::getline(in, item, ',')) {
+        auto const it = std::find_if(std::begin(all_pools), std::end(all_pools),
+                                     [&](pool_kind p) { return item == key(p); });
+        if (it == std::end(all_pools))
+          throw std::invalid_argument("unknown pool in --only: " + item +
+                                      " (ours, asio, async, python)");
+        if (!selected(o, *it))
+          o.pools.push_back(*it);
+      }
+      if (o.pools.empty())
+        throw std::invalid_argument("--only selects no pool");
+    } else if (a == "--scaling") {
+      o.scaling = parse_int_list(value(i), "--scaling");
+    } else if (a == "--json") {
+      o.json_path = value(i);
+    } else if (a == "--python") {
+      o.python = value(i);
+    } else if (a == "--python-script") {
+      o.python_script = value(i);
+    } else if (a == "-h" || a == "--help") {
+      usage(std::cout);
+      std::exit(0);
+    } else {
+      throw std::invalid_argument("unknown argument: " + std::string(a));
+    }
+  }
+  return o;
+}
+
+// The 1-minute load average, to judge how noisy a run was (Linux only).
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string first;
+  if (!(in >> first))
+    return "unknown";
+  return first;
+}
+
+std::string workers_text(options const& o) {
+  if (o.scaling.empty())
+    return std::to_string(o.workers);
+  std::string r;
+  // Appends, not `"," + std::string`: g++ 12 warns falsely (-Wrestrict,
+  // PR 105329) on operator+ of a literal and a temporary string.
+  for (int w : o.scaling) {
+    if (!r.empty())
+      r += ',';
+    r += std::to_string(w);
+  }
+  return r;
+}
+
+void print_header(options const& o, python_env const& py) {
+  std::cout << "concurrent-futures thread pool benchmark\n"
+            << "machine: " << std::thread::hardware_concurrency() << " hardware threads"
+            << " (load average " << load_average() << " at start)"
+            << "; compiler: " << __VERSION__ << "; Boost " << BOOST_VERSION / 100000
+            << '.' << BOOST_VERSION / 100 % 1000
+#ifdef NDEBUG
+            << "; optimised build"
+#else
+            << "; DEBUG build (assertions on): figures are not representative"
+#endif
+            << '\n'
+            << "workers=" << workers_text(o) << "; median of " << o.repeat
+            << " run(s), pools interleaved within each repeat"
+            << (o.quick ? "; --quick: 10x fewer tasks" : "")
+            << "; each run on a fresh pool, threads started before the clock\n";
+  if (selected(o, pool_kind::python) && o.scaling.empty()) {
+    if (py.why_not.empty())
+      std::cout << "python: " << py.interpreter << ' ' << py.script << '\n';
+    else
+      std::cout << "python: " << py.why_not << '\n';
+  }
+}
+
+std::map<std::pair<pool_kind, workload>, series> run_all(options const& o,
+                                                         python_env& py) {
+  std::map<std::pair<pool_kind, workload>, series> results;
+  // Warm-up: every pool and workload once at a tenth of the size.
+  for (workload w : all_workloads)
+    for (pool_kind p : o.pools)
+      if (p != pool_kind::python || py.why_not.empty())
+        (void)run_one(p, w, o.workers,
+                      std::max<std::size_t>(task_count(p, w, o.quick) / 10, 100), py);
+  for (int r = 0; r < o.repeat; ++r) {
+    std::cerr << "[repeat " << r + 1 << '/' << o.repeat << "]" << std::endl;
+    for (workload w : all_workloads)
+      for (pool_kind p : o.pools)
+        results[{p, w}].runs.push_back(
+            run_one(p, w, o.workers, task_count(p, w, o.quick), py));
+  }
+  return results;
+}
+
+void print_table(options const& o,
+                 std::map<std::pair<pool_kind, workload>, series> const& results,
+                 workload w) {
+  bool const rt = w == workload::round_trip;
+  std::cout << '\n';
+  switch (w) {
+  case workload::throughput:
+    std::cout
+        << "== throughput: N no-op tasks (each returns its index) submitted from one "
+           "thread, then each result read in order\n"
+           "   tasks/s, HIGHER is better; ours/theirs = ours' rate / theirs "
+           "(> 1: ours faster)\n";
+    break;
+  case workload::round_trip:
+    std::cout << "== round trip: N sequential submit + result, one task in flight\n"
+                 "   microseconds per round trip, LOWER is better; ours/theirs = ours' "
+                 "latency / theirs (< 1: ours faster)\n";
+    break;
+  case workload::map:
+    std::cout
+        << "== map: identity over N ints, results consumed in order (ours: pool.map; "
+           "asio: a packaged_task per item; std::async: a thread per item)\n"
+           "   items/s, HIGHER is better; ours/theirs = ours' rate / theirs "
+           "(> 1: ours faster)\n";
+    break;
+  }
+  char line[512];
+  if (rt)
+    std::snprintf(line, sizeof line, "%-34s %7s %10s %9s %9s  %-26s %11s", "pool", "N",
+                  "mean us", "p50 us", "p99 us", "runs (mean us)", "ours/theirs");
+  else
+    std::snprintf(line, sizeof line, "%-34s %7s %10s  %-26s %11s", "pool", "N",
+                  w == workload::map ? "items/s" : "tasks/s", "runs", "ours/theirs");
+  std::cout << line << '\n';
+  print_rule(std::strlen(line));
+  auto const ours_it = results.find({pool_kind::ours, w});
+  double const ours =
+      ours_it != results.end() && ours_it->second.ok() ? ours_it->second.med(w) : NAN;
+  for (pool_kind p : o.pools) {
+    auto const& s = results.at({p, w});
+    std::string const n = count_text(s.runs.empty() ? 0 : s.runs.front().n);
+    if (!s.ok()) {
+      std::string err = s.error();
+      if (auto nl = err.find('\n'); nl != std::string::npos)
+        err.resize(nl);
+      std::snprintf(line, sizeof line, "%-34s %7s  %s", label(p), n.c_str(), err.c_str());
+      std::cout << line << '\n';
+      continue;
+    }
+    double const v = s.med(w);
+    double const r = ours / v;
+    std::string const ratio = p == pool_kind::ours ? "1.00" : fixed(r, r < 1 ? 3 : 2);
+    if (rt)
+      std::snprintf(line, sizeof line, "%-34s %7s %10s %9s %9s  %-26s %11s", label(p),
+                    n.c_str(), fixed(v).c_str(), fixed(s.med_p50()).c_str(),
+                    fixed(s.med_p99()).c_str(), runs_text(s, w).c_str(), ratio.c_str());
+    else
+      std::snprintf(line, sizeof line, "%-34s %7s %10s  %-26s %11s", label(p), n.c_str(),
+                    si(v).c_str(), runs_text(s, w).c_str(), ratio.c_str());
+    std::cout << line << '\n';
+  }
+}
+
+std::vector<target>
+evaluate_targets(std::map<std::pair<pool_kind, workload>, series> const& results) {
+  auto med = [&](pool_kind p, workload w) {
+    auto const it = results.find({p, w});
+    return it != results.end() && it->second.ok() ? it->second.med(w) : NAN;
+  };
+  double const t_ours = med(pool_kind::ours, workload::throughput);
+  double const r_ours = med(pool_kind::ours, workload::round_trip);
+  double const m_ours = med(pool_kind::ours, workload::map);
+  std::vector<target> t{
+      {"throughput, ours/asio+packaged_task", ">= 3x", 3.0, true},
+      {"round trip latency, ours/asio+packaged_task", "<= 0.2x", 0.2, false},
+      {"throughput, ours/python", ">= 30x", 30.0, true},
+      {"round trip, python latency/ours", ">= 30x", 30.0, true},
+      {"map, ours/python", ">= 30x", 30.0, true},
+  };
+  t[0].measured = t_ours / med(pool_kind::asio, workload::throughput);
+  t[1].measured = r_ours / med(pool_kind::asio, workload::round_trip);
+  t[2].measured = t_ours / med(pool_kind::python, workload::throughput);
+  t[3].measured = med(pool_kind::python, workload::round_trip) / r_ours;
+  t[4].measured = m_ours / med(pool_kind::python, workload::map);
+  return t;
+}
+
+void print_targets(std::vector<target> const& targets) {
+  std::cout << "\n== targets of the issue (ours vs the others, medians above)\n";
+  char line[256];
+  std::snprintf(line, sizeof line, "%-46s %8s %10s  %s", "target", "needed", "measured",
+                "verdict");
+  std::cout << line << '\n';
+  print_rule(std::strlen(line) + 12);
+  for (auto& t : targets) {
+    std::string const m = t.evaluated() ? fixed(t.measured, t.measured < 1 ? 3 : 2) + "x"
+                                        : std::string("-");
+    std::snprintf(line, sizeof line, "%-46s %8s %10s  %s", t.what.c_str(),
+                  t.need_text.c_str(), m.c_str(), t.verdict().c_str());
+    std::cout << line << '\n';
+  }
+}
+
+void write_sample_json(std::ostream& js, sample const& s, workload w) {
+  js << "{\"seconds\": " << json_num(s.seconds) << ", \"n\": " << s.n
+     << ", \"value\": " << json_num(s.ok() ? s.value(w) : NAN);
+  if (w == workload::round_trip)
+    js << ", \"p50_us\": " << json_num(s.p50_us)
+       << ", \"p99_us\": " << json_num(s.p99_us);
+  if (!s.ok())
+    js << ", \"error\": \"" << json_escape(s.error) << '"';
+  js << '}';
+}
+
+void write_config_json(std::ostream& js, options const& o, python_env const& py) {
+  js << "  \"config\": {\"workers\": " << o.workers << ", \"repeat\": " << o.repeat
+     << ", \"quick\": " << (o.quick ? "true" : "false")
+     << ", \"hardware_threads\": " << std::thread::hardware_concurrency()
+     << ", \"compiler\": \"" << json_escape(__VERSION__)
+     << "\", \"boost\": " << BOOST_VERSION << ", \"python\": \""
+     << json_escape(py.version) << "\"},\n";
+}
+
+int run_main(options const& o, python_env& py) {
+  print_header(o, py);
+  auto const results = run_all(o, py);
+  for (workload w : all_workloads)
+    print_table(o, results, w);
+  std::cout << "\nstd::async starts a thread per task, so it runs fewer tasks (see N);"
+               " Python runs fewer to stay near 10 s.\nEvery figure is a rate or a mean "
+               "per task, so the ratios compare like with like.\n";
+  auto const targets = evaluate_targets(results);
+  print_targets(targets);
+  std::cout << "(load average " << load_average()
+            << " at the end; above the core count, other work shared the CPU)\n";
+  if (!py.version.empty())
+    std::cout << "(Python " << py.version << ")\n";
+
+  bool all_ok = true;
+  for (auto& [k, s] : results)
+    all_ok = all_ok && (s.ok() || (k.first == pool_kind::python && !py.why_not.empty()));
+
+  if (!o.json_path.empty()) {
+    std::ofstream js(o.json_path);
+    js << "{\n";
+    write_config_json(js, o, py);
+    js << "  \"results\": [";
+    bool first = true;
+    for (auto& [k, s] : results) {
+      auto const w = k.second;
+      js << (first ? "\n" : ",\n") << "    {\"pool\": \"" << key(k.first)
+         << "\", \"workload\": \"" << key(w) << "\", \"unit\": \""
+         << (w == workload::round_trip ? "us" : "per_s")
+         << "\", \"median\": " << json_num(s.ok() ? s.med(w) : NAN);
+      if (w == workload::round_trip)
+        js << ", \"median_p50_us\": " << json_num(s.med_p50())
+           << ", \"median_p99_us\": " << json_num(s.med_p99());
+      js << ", \"runs\": [";
+      for (std::size_t i = 0; i < s.runs.size(); ++i) {
+        if (i)
+          js << ", ";
+        write_sample_json(js, s.runs[i], w);
+      }
+      js << "]}";
+      first = false;
+    }
+    js << "\n  ],\n  \"targets\": [";
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      auto& t = targets[i];
+      js << (i ? ",\n" : "\n") << "    {\"target\": \"" << json_escape(t.what)
+         << "\", \"needed\": \"" << json_escape(t.need_text)
+         << "\", \"measured\": " << json_num(t.measured)
+         << ", \"pass\": " << (t.evaluated() ? (t.pass() ? "true" : "false") : "null")
+         << '}';
+    }
+    js << "\n  ]\n}\n";
+    if (!js)
+      std::cerr << "cannot write " << o.json_path << '\n';
+  }
+  return all_ok ? 0 : 1;
+}
+
+int run_scaling(options const& o, python_env& py) {
+  std::vector<pool_kind> pools;
+  for (pool_kind p : {pool_kind::ours, pool_kind::asio})
+    if (selected(o, p))
+      pools.push_back(p);
+  if (pools.empty())
+    throw std::invalid_argument("--scaling needs ours or asio in --only");
+  print_header(o, py);
+  std::cout << "--scaling: throughput only, ours and asio, at each worker count\n";
+
+  std::map<std::pair<pool_kind, int>, series> results;
+  for (pool_kind p : pools)
+    (void)run_one(p, workload::throughput, o.scaling.front(),
+                  task_count(p, workload::throughput, o.quick) / 10, py);
+  for (int r = 0; r < o.repeat; ++r) {
+    std::cerr << "[repeat " << r + 1 << '/' << o.repeat << "]" << std::endl;
+    for (int w : o.scaling)
+      for (pool_kind p : pools)
+        results[{p, w}].runs.push_back(
+            run_one(p, workload::throughput, w,
+                    task_count(p, workload::throughput, o.quick), py));
+  }
+
+  std::map<pool_kind, double> best;
+  std::optional<target> scaling_target;
+  bool all_ok = true;
+  for (auto& [k, s] : results) {
+    all_ok = all_ok && s.ok();
+    if (s.ok())
+      best[k.first] = std::max(best[k.first], s.med(workload::throughput));
+  }
+
+  std::size_t const n = task_count(pool_kind::ours, workload::throughput, o.quick);
+  std::cout << "\n== scaling: throughput of " << count_text(n)
+            << " no-op tasks vs workers; tasks/s, HIGHER is better\n"
+               "   rel = the pool's figure / its own best over these worker counts\n";
+  char line[256];
+  std::string head = "workers";
+  for (pool_kind p : pools)
+    head += std::string("  ") + key(p) + " tasks/s  " + key(p) + " rel";
+  if (pools.size() == 2)
+    head += "  ours/asio";
+  std::cout << head << '\n';
+  print_rule(head.size());
+  for (int w : o.scaling) {
+    std::string row;
+    std::snprintf(line, sizeof line, "%7d", w);
+    row += line;
+    for (pool_kind p : pools) {
+      auto const& s = results.at({p, w});
+      double const v = s.ok() ? s.med(workload::throughput) : NAN;
+      int const wide = static_cast<int>(std::strlen(key(p)));
+      std::snprintf(line, sizeof line, "  %*s  %*s", wide + 8, si(v).c_str(), wide + 4,
+                    fixed(v / best[p]).c_str());
+      row += line;
+    }
+    if (pools.size() == 2) {
+      double const a = results.at({pool_kind::ours, w}).med(workload::throughput);
+      double const b = results.at({pool_kind::asio, w}).med(workload::throughput);
+      std::snprintf(line, sizeof line, "  %9s", fixed(a / b).c_str());
+      row += line;
+    }
+    std::cout << row << '\n';
+  }
+
+  if (selected(o, pool_kind::ours)) {
+    // Adding workers must not cost more than 20%: each count against the
+    // best of the counts up to it (fewer workers being slower is no loss).
+    std::vector<int> counts = o.scaling;
+    std::sort(counts.begin(), counts.end());
+    double best_so_far = 0;
+    double worst = INFINITY;
+    int worst_w = 0;
+    for (int w : counts) {
+      double const v = results.at({pool_kind::ours, w}).med(workload::throughput);
+      best_so_far = std::max(best_so_far, v);
+      if (!(v / best_so_far >= worst)) {
+        worst = v / best_so_far;
+        worst_w = w;
+      }
+    }
+    target t{"ours within 20% of its best as workers are added", ">= 0.80", 0.8, true};
+    t.measured = worst;
+    std::cout
+        << "\n== target: " << t.what
+        << "\n   (each count / the best at that count or fewer; 1 worker being slower"
+           " than 2 is no loss)\n   ";
+    if (worst >= 1)
+      std::cout << "never below its best so far";
+    else
+      std::cout << "worst " << fixed(worst) << " (at " << worst_w << " workers)";
+    std::cout << " -> " << t.verdict() << '\n';
+    scaling_target = t;
+  }
+  std::cout << "(" << std::thread::hardware_concurrency()
+            << " hardware threads: worker counts above that oversubscribe the CPU;"
+               " load average "
+            << load_average() << " at the end)\n";
+
+  if (!o.json_path.empty()) {
+    std::ofstream js(o.json_path);
+    js << "{\n";
+    write_config_json(js, o, py);
+    js << "  \"scaling\": [";
+    bool first = true;
+    for (auto& [k, s] : results) {
+      double const v = s.ok() ? s.med(workload::throughput) : NAN;
+      js << (first ? "\n" : ",\n") << "    {\"pool\": \"" << key(k.first)
+         << "\", \"workers\": " << k.second << ", \"median_per_s\": " << json_num(v)
+         << ", \"relative_to_best\": " << json_num(v / best[k.first]) << ", \"runs\": [";
+      for (std::size_t i = 0; i < s.runs.size(); ++i) {
+        if (i)
+          js << ", ";
+        write_sample_json(js, s.runs[i], workload::throughput);
+      }
+      js << "]}";
+      first = false;
+    }
+    js << "\n  ]";
+    if (scaling_target)
+      js << ",\n  \"target\": {\"target\": \"" << json_escape(scaling_target->what)
+         << "\", \"needed\": \"" << scaling_target->need_text
+         << "\", \"measured\": " << json_num(scaling_target->measured) << ", \"pass\": "
+         << (scaling_target->evaluated() ? (scaling_target->pass() ? "true" : "false")
+                                         : "null")
+         << '}';
+    js << "\n}\n";
+    if (!js)
+      std::cerr << "cannot write " << o.json_path << '\n';
+  }
+  return all_ok ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  options o;
+  try {
+    o = parse(argc, argv);
+  } catch (std::exception const& e) {
+    std::cerr << "thread_pool_bench: " << e.what() << "\n\n";
+    usage(std::cerr);
+    return 2;
+  }
+
+  python_env py;
+  if (selected(o, pool_kind::python) && o.scaling.empty()) {
+    std::string const name = o.python.empty() ? "python3" : o.python;
+    py.interpreter = find_on_path(name);
+    py.script = find_script(o.python_script);
+    if (py.interpreter.empty())
+      py.why_not = name + " not found";
+    else if (py.script.empty())
+      py.why_not = "python_thread_pool.py not found (use --python-script)";
+  }
+
+  try {
+    return o.scaling.empty() ? run_main(o, py) : run_scaling(o, py);
+  } catch (std::exception const& e) {
+    std::cerr << "thread_pool_bench: " << e.what() << '\n';
+    return 2;
+  }
+}

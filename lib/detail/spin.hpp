@@ -1,0 +1,77 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_LIB_DETAIL_SPIN_HPP
+#define CONCURRENT_FUTURES_LIB_DETAIL_SPIN_HPP
+
+// Polling before sleeping. A futex wake-up costs several microseconds on a
+// VM; a thread that polls for a few microseconds first catches a short task
+// finishing on another core without it. The polls must not starve a thread
+// that shares the core (more runnable threads than CPUs): after a few CPU
+// pauses, each poll yields the CPU, and with one usable CPU there is no
+// polling at all.
+
+#include <concurrent/futures/detail/shared_state.hpp>
+
+#include <sched.h>
+
+#include <chrono>
+#include <thread>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace concurrent::futures::detail {
+
+/// The CPUs this process may run on (sched_getaffinity), at least 1.
+inline int usable_cpus() noexcept {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) {
+    int const n = CPU_COUNT(&set);
+    if (n > 0)
+      return n;
+  }
+  unsigned const n = std::thread::hardware_concurrency();
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+/// Polls `ready()` for up to `budget` (and not past `deadline`); true as
+/// soon as it holds. Pauses for the first polls, then yields between them.
+template <class Ready>
+bool poll_for(Ready&& ready, std::chrono::nanoseconds budget,
+              deadline_type const& deadline = std::nullopt) noexcept {
+  static bool const worthwhile = usable_cpus() > 1;
+  if (!worthwhile)
+    return ready();
+  auto until = clock::now() + budget;
+  if (deadline && *deadline < until)
+    until = *deadline;
+  for (unsigned i = 0;; ++i) {
+    if (ready())
+      return true;
+    if (i < 64) {
+      cpu_relax();
+      continue;
+    }
+    ::sched_yield();
+    if ((i & 7) == 0 && clock::now() >= until)
+      return ready();
+  }
+}
+
+} // namespace concurrent::futures::detail
+
+#endif
