@@ -16,6 +16,9 @@ namespace concurrent::futures::detail {
 struct completion_queue::node final : waiter {
   completion_queue* owner = nullptr;
   node* next_settled = nullptr;
+  // Handed to the consumer: its future may be gone, so its state must not
+  // be touched again (the completion already unlinked the node).
+  bool returned = false;
 
   node() noexcept : waiter(wake_on::settled) {}
 
@@ -48,7 +51,8 @@ completion_queue::completion_queue(std::span<shared_state_base* const> states)
 
 completion_queue::~completion_queue() {
   for (std::size_t i = 0; i < states_.size(); ++i)
-    states_[i]->remove_waiter(nodes_[i]);
+    if (!nodes_[i].returned)
+      states_[i]->remove_waiter(nodes_[i]);
 }
 
 void completion_queue::push(node& n) noexcept {
@@ -84,6 +88,7 @@ std::optional<std::size_t> completion_queue::next(deadline_type const& deadline)
       std::lock_guard lock(impl_->mutex);
       if (node* n = pop()) {
         impl_->consumer_sleeps = false;
+        n->returned = true;
         ++returned_;
         return static_cast<std::size_t>(n - nodes_.get());
       }

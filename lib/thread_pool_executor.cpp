@@ -109,12 +109,16 @@ bool thread_pool_core::push_locked(task_node& task) noexcept {
   (tail_ ? tail_->next_task : head_) = &task;
   tail_ = &task;
   queued_.fetch_add(1, std::memory_order_relaxed);
-  if (saturated_.load(std::memory_order_relaxed))
+  // After shutdown only Asio handlers arrive (submit throws); they run
+  // while workers remain and are destroyed unrun once every worker has
+  // left, as on a stopped asio::thread_pool.
+  if (shutdown_ || saturated_.load(std::memory_order_relaxed))
     return false;
   long const in_flight = in_flight_.fetch_add(1, std::memory_order_relaxed) + 1;
-  if (shutdown_ || static_cast<std::size_t>(in_flight) <= reserved_ ||
+  if (static_cast<std::size_t>(in_flight) <= reserved_ ||
       reserved_ >= static_cast<std::size_t>(max_workers_))
     return false;
+  ++live_;
   if (++reserved_ == static_cast<std::size_t>(max_workers_))
     saturated_.store(true, std::memory_order_relaxed);
   return true;
@@ -190,15 +194,16 @@ void thread_pool_core::spawn() {
     }
   }
   if (failure) {
-    // No thread: give the reservation back. If no worker exists at all,
+    // No thread: give the reservation back. If no worker is alive at all,
     // nothing would ever run the queue, so fail what is in it rather than
     // let it wait forever.
     task_node* orphans = nullptr;
     {
       std::lock_guard lock(mutex_);
       --reserved_;
+      --live_;
       saturated_.store(false, std::memory_order_relaxed);
-      if (reserved_ == 0) {
+      if (live_ == 0) {
         orphans = head_;
         head_ = tail_ = nullptr;
         queued_.store(0, std::memory_order_relaxed);
@@ -215,7 +220,23 @@ void thread_pool_core::spawn() {
       }
     }
   }
+  notify_threads_changed();
+}
+
+void thread_pool_core::notify_threads_changed() noexcept {
+  // Through threads_mutex_, so a joiner between its check and its wait
+  // cannot miss it.
+  { std::lock_guard lock(threads_mutex_); }
   threads_changed_.notify_all();
+}
+
+void thread_pool_core::worker_exit() noexcept {
+  current_core = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    --live_;
+  }
+  notify_threads_changed();
 }
 
 void thread_pool_core::worker_main(std::size_t index) {
@@ -229,13 +250,13 @@ void thread_pool_core::worker_main(std::size_t index) {
       std::string const line = "Exception in initializer: " + what + "\n";
       std::fputs(line.c_str(), stderr);
       break_pool(what);
-      current_core = nullptr;
+      worker_exit();
       return;
     }
   }
   while (task_node* t = next_task())
     t->run(*this);
-  current_core = nullptr;
+  worker_exit();
 }
 
 task_node* thread_pool_core::next_task() noexcept {
@@ -331,8 +352,10 @@ void thread_pool_core::break_pool(std::string reason) noexcept {
 void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
   task_node* cancelled_head = nullptr;
   task_node* cancelled_tail = nullptr;
+  bool spawn_thread = false;
   {
     std::lock_guard lock(mutex_);
+    bool const first = !shutdown_;
     shutdown_ = true;
     stopping_.store(true, std::memory_order_relaxed);
     if (cancel_futures) {
@@ -358,6 +381,16 @@ void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
       tail_ = keep_tail;
       queued_.store(kept, std::memory_order_relaxed);
     }
+    // Queued handlers or tracked work and no thread alive at the shutdown:
+    // start one, so the work can finish and shutdown(true) has someone to
+    // wait for. (Later calls do not: handlers posted after every worker
+    // left are destroyed unrun.)
+    if (first && live_ == 0 &&
+        (head_ != nullptr || outstanding_work_.load(std::memory_order_acquire) != 0)) {
+      ++reserved_;
+      ++live_;
+      spawn_thread = true;
+    }
   }
   // Python only cancel()s these; notifying them too lets wait() and
   // as_completed() return instead of hanging.
@@ -367,23 +400,35 @@ void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
     cancelled_head = next;
   }
   wake_all();
+  if (spawn_thread)
+    spawn();
   if (wait)
     join_workers();
 }
 
 void thread_pool_core::join_workers() {
   std::lock_guard serial(join_mutex_);
-  std::unique_lock lock(threads_mutex_);
-  // A submit that reserved a thread before the shutdown may still be
-  // creating it.
-  threads_changed_.wait(lock, [this] {
-    std::lock_guard queue_lock(mutex_);
-    return created_ == reserved_;
-  });
   auto const self = std::this_thread::get_id();
-  for (auto& t : threads_)
-    if (t.joinable() && t.get_id() != self)
-      t.join();
+  for (;;) {
+    std::vector<std::thread*> joinable;
+    {
+      std::unique_lock lock(threads_mutex_);
+      // A submit that reserved a thread before the shutdown may still be
+      // creating it.
+      threads_changed_.wait(lock, [this] {
+        std::lock_guard queue_lock(mutex_);
+        return created_ == reserved_;
+      });
+      for (auto& t : threads_)
+        if (t.joinable() && t.get_id() != self)
+          joinable.push_back(&t);
+    }
+    if (joinable.empty())
+      return;
+    // Outside the lock: a handler posted meanwhile may need a new thread.
+    for (auto* t : joinable)
+      t->join();
+  }
 }
 
 void thread_pool_core::abandon_queued() noexcept {

@@ -81,45 +81,66 @@ BOOST_AUTO_TEST_CASE(duplicates_are_yielded_once, *utf::timeout(60)) {
   BOOST_TEST(count == 1);
 }
 
-// test_free_reference_yielded_future: a yielded future is not kept.
+// test_free_reference_yielded_future: the range keeps no reference to a
+// future it has yielded. The values are shared_ptrs watched by weak_ptrs:
+// once the caller drops a yielded future (and its promise is gone), the
+// value dies while the range is still alive.
 BOOST_AUTO_TEST_CASE(yielded_futures_are_not_kept, *utf::timeout(60)) {
-  std::vector<cf::promise<int>> promises(8);
-  std::vector<cf::future<int>> fs;
-  for (auto& p : promises)
-    fs.push_back(p.get_future());
-  fs.push_back(test::cancelled_and_notified_future());
-  fs.push_back(test::successful_future());
+  using value = std::shared_ptr<int>;
+  std::vector<std::unique_ptr<cf::promise<value>>> promises;
+  std::vector<cf::future<value>> fs;
+  for (int i = 0; i < 8; ++i) {
+    promises.push_back(std::make_unique<cf::promise<value>>());
+    fs.push_back(promises.back()->get_future());
+  }
+  cf::promise<value> done_already;
+  done_already.set_result(std::make_shared<int>(42));
+  fs.push_back(done_already.get_future());
 
-  // A handle outside the range shows the range's references: the state's
-  // users are this copy, the input vector's, the promise and the range.
-  auto counts_after_yield = [](cf::as_completed<cf::future<int>>& range) {
-    std::vector<cf::future<int>> yielded;
-    try {
-      while (auto f = range.next())
-        yielded.push_back(std::move(*f));
-    } catch (cf::timeout_error const&) {
-    }
-    return yielded;
+  auto watch_of = [](cf::future<value> const& f) {
+    return std::weak_ptr<int>(f.result());
   };
+
   {
     cf::as_completed range(fs, 0s);
-    auto yielded = counts_after_yield(range);
-    BOOST_TEST(yielded.size() == 2u);
+    fs.pop_back(); // the caller's own copy of the finished future goes
+    auto f = range.next();
+    BOOST_TEST_REQUIRE(f.has_value());
+    auto watch = watch_of(*f);
+    f.reset();
+    BOOST_TEST(!watch.expired()); // done_already's promise still holds it
+    BOOST_CHECK_THROW(range.next(), cf::timeout_error);
   }
-  // After each yield, completing the next one; the range only ever holds
-  // what is still to come.
-  cf::as_completed range(std::vector<cf::future<int>>(fs.begin(), fs.begin() + 8));
+
+  cf::as_completed range(fs);
   fs.clear();
-  promises[0].set_result(0);
-  std::size_t i = 0;
-  for (auto& f : range) {
-    BOOST_TEST(f.done());
-    ++i;
-    BOOST_TEST(range.unfinished() == 8 - i);
-    if (i < 8)
-      promises[i].set_result(static_cast<int>(i));
+  promises[0]->set_result(std::make_shared<int>(0));
+  promises[0].reset();
+  for (int i = 0; i < 8; ++i) {
+    auto f = range.next();
+    BOOST_TEST_REQUIRE(f.has_value());
+    auto watch = watch_of(*f);
+    f.reset(); // the only handle left was the yielded one
+    BOOST_TEST_REQUIRE(watch.expired());
+    if (i + 1 < 8) {
+      promises[i + 1]->set_result(std::make_shared<int>(i + 1));
+      promises[i + 1].reset();
+    }
   }
-  BOOST_TEST(i == 8u);
+  BOOST_TEST(!range.next());
+}
+
+BOOST_AUTO_TEST_CASE(already_settled_futures_come_first_in_input_order,
+                     *utf::timeout(60)) {
+  auto pending = test::pending_future();
+  auto a = test::successful_future(1);
+  auto b = test::cancelled_and_notified_future();
+  auto c = test::successful_future(3);
+  cf::as_completed range({pending, c, a, b}, 0s);
+  BOOST_TEST((range.next().value() == c));
+  BOOST_TEST((range.next().value() == a));
+  BOOST_TEST((range.next().value() == b));
+  BOOST_CHECK_THROW(range.next(), cf::timeout_error);
 }
 
 // test_correct_timeout_exception_msg

@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -200,6 +201,29 @@ private:
   std::FILE* file_;
   int saved_;
 };
+
+/// Blocks until thread `tid` of this process sleeps (state S in
+/// /proc/self/task/<tid>/stat), i.e. it reached a blocking wait, or a
+/// minute passed. Lets a test complete a future only once its waiter is
+/// really blocked, instead of sleeping "long enough".
+inline void wait_until_sleeping(pid_t tid) {
+  auto const path = "/proc/self/task/" + std::to_string(tid) + "/stat";
+  auto const until = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (std::chrono::steady_clock::now() < until) {
+    std::FILE* f = std::fopen(path.c_str(), "r");
+    if (f == nullptr)
+      return;
+    char line[512] = {};
+    std::size_t const n = std::fread(line, 1, sizeof line - 1, f);
+    std::fclose(f);
+    // "pid (comm) S ...": the state follows the last ')'.
+    std::string const text(line, n);
+    auto const paren = text.rfind(')');
+    if (paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'S')
+      return;
+    std::this_thread::yield();
+  }
+}
 
 } // namespace test
 

@@ -353,15 +353,19 @@ BOOST_AUTO_TEST_CASE(a_thread_per_blocked_task_then_all_exit, *utf::timeout(60))
 }
 
 // ThreadPoolShutdownTest.test_context_manager_shutdown / test_del_shutdown:
-// the results outlive the pool.
+// the destructor joins every worker and the results outlive the pool.
 BOOST_AUTO_TEST_CASE(map_results_outlive_the_pool, *utf::timeout(60)) {
   std::vector<int> values;
   for (int i = -5; i < 5; ++i)
     values.push_back(i);
   auto results = [&] {
-    cf::thread_pool_executor pool{{.max_workers = 5}};
-    return pool.map([](int v) { return std::abs(v); }, values);
+    cf::thread_pool_executor pool{{.max_workers = 5, .thread_name_prefix = "ScopedPool"}};
+    auto r = pool.map([](int v) { return std::abs(v); }, values);
+    pool.submit([] {}).result(); // a worker has named itself by now
+    BOOST_TEST(count_matching(process_thread_names(), "ScopedPool_[0-4]") >= 1u);
+    return r;
   }();
+  BOOST_TEST(count_matching(process_thread_names(), "ScopedPool_[0-4]") == 0u);
   static_assert(std::ranges::input_range<decltype(results)>);
   std::vector<int> got;
   std::ranges::copy(results, std::back_inserter(got));
@@ -477,6 +481,18 @@ BOOST_AUTO_TEST_CASE(a_throwing_task_fails_only_its_future, *utf::timeout(60)) {
   BOOST_CHECK_THROW(bad.result(), std::logic_error);
   BOOST_TEST(good.result() == 42);
   BOOST_TEST(executor.submit(mul, 1, 1).result() == 1);
+}
+
+// test_swallows_falsey_exceptions' analog: whatever a task throws, even a
+// value of a non-class type, comes back as itself.
+BOOST_AUTO_TEST_CASE(a_task_throwing_a_non_exception_value, *utf::timeout(60)) {
+  auto f = executor.submit([]() -> int { throw 7; });
+  try {
+    f.result();
+    BOOST_FAIL("expected an int");
+  } catch (int v) {
+    BOOST_TEST(v == 7);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(tasks_start_in_submission_order, *utf::timeout(60)) {

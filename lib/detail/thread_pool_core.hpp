@@ -13,6 +13,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -64,6 +65,8 @@ private:
   task_node* pop_locked() noexcept;
   void break_pool(std::string reason) noexcept;
   void join_workers();
+  void worker_exit() noexcept;
+  void notify_threads_changed() noexcept;
 
   thread_pool_options options_;
   int const max_workers_;
@@ -79,6 +82,7 @@ private:
   bool broken_ = false;
   std::string broken_reason_;
   std::size_t reserved_ = 0; // threads decided on, maybe not created yet
+  std::size_t live_ = 0;     // reserved and not yet exited
 
   // Read without the lock by a spinning worker.
   std::atomic<std::size_t> queued_{0};
@@ -97,7 +101,7 @@ private:
 
   std::mutex threads_mutex_;
   std::condition_variable threads_changed_;
-  std::vector<std::thread> threads_;
+  std::deque<std::thread> threads_; // stable references while joining
   std::size_t created_ = 0;
   std::mutex join_mutex_;
 };

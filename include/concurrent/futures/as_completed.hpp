@@ -30,7 +30,8 @@ public:
   /// first, in input order.
   explicit completion_queue(std::span<shared_state_base* const> states);
 
-  /// Removes the waiters still installed.
+  /// Removes the waiters still installed; never touches the state of a
+  /// future already returned (the caller may have dropped it).
   ~completion_queue();
 
   completion_queue(completion_queue const&) = delete;

@@ -138,8 +138,7 @@ private:
         std::invocable<std::decay_t<F>&, std::ranges::range_reference_t<Rs>...>,
         "map(fn, ranges...): fn cannot be called with one element of each range");
     using R = detail::call_result_t<F, std::ranges::range_reference_t<Rs>...>;
-    using source =
-        detail::zip_source<R, executor, std::decay_t<F>, Rs...>;
+    using source = detail::zip_source<R, executor, std::decay_t<F>, Rs...>;
     return map_range<R>(
         std::make_unique<source>(*this, std::forward<F>(fn), std::forward<Rs>(ranges)...),
         options);

@@ -17,6 +17,7 @@
 #include <optional>
 #include <ranges>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -31,10 +32,10 @@ struct map_options {
   timeout_type timeout = {};
   /// Inputs per message for a process pool; a thread pool ignores it, as
   /// Python's does.
-  std::size_t chunksize = 1;
+  std::ptrdiff_t chunksize = 1;
   /// At most this many tasks submitted ahead of the consumer; empty submits
   /// every input at once (Python's default). Zero is an error.
-  std::optional<std::size_t> buffersize = {};
+  std::optional<std::ptrdiff_t> buffersize = {};
 };
 
 namespace detail {
@@ -191,10 +192,12 @@ public:
   /// `buffersize` of them. For executors; users call `executor::map`.
   map_range(std::unique_ptr<detail::map_source<T>> source, map_options const& options)
       : source_(std::move(source)), deadline_(detail::to_deadline(options.timeout)) {
-    if (options.buffersize && *options.buffersize == 0)
-      throw std::invalid_argument("buffersize must be empty (no bound) or > 0, not 0");
+    if (options.buffersize && *options.buffersize < 1)
+      throw std::invalid_argument("buffersize must be empty (no bound) or > 0, not " +
+                                  std::to_string(*options.buffersize));
     try {
-      std::size_t const limit = options.buffersize.value_or(SIZE_MAX);
+      std::size_t const limit =
+          options.buffersize ? static_cast<std::size_t>(*options.buffersize) : SIZE_MAX;
       while (pending_.size() < limit) {
         auto f = source_->submit_next();
         if (!f) {
