@@ -56,16 +56,15 @@ completion_queue::~completion_queue() {
 }
 
 void completion_queue::push(node& n) noexcept {
-  bool wake = false;
-  {
-    std::lock_guard lock(impl_->mutex);
-    n.next_settled = nullptr;
-    (impl_->tail ? impl_->tail->next_settled : impl_->head) = &n;
-    impl_->tail = &n;
-    impl_->sequence.fetch_add(1, std::memory_order_release);
-    wake = std::exchange(impl_->consumer_sleeps, false);
-  }
-  if (wake)
+  // Everything, the wake-up included, under the queue's mutex: once the
+  // consumer has popped this node it may destroy the queue without taking
+  // the future's lock again (see the destructor).
+  std::lock_guard lock(impl_->mutex);
+  n.next_settled = nullptr;
+  (impl_->tail ? impl_->tail->next_settled : impl_->head) = &n;
+  impl_->tail = &n;
+  impl_->sequence.fetch_add(1, std::memory_order_release);
+  if (std::exchange(impl_->consumer_sleeps, false))
     futex_wake(impl_->sequence, 1);
 }
 

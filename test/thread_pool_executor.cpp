@@ -297,9 +297,9 @@ BOOST_AUTO_TEST_CASE(shutdown_cancel_futures_cancels_the_queued, *utf::timeout(6
       return release.wait() ? 0 : 1;
     }));
   BOOST_TEST(started.wait_for(5));
-  std::thread releaser([&] { release.set(); });
-  executor.shutdown(/*wait=*/true, /*cancel_futures=*/true);
-  releaser.join();
+  executor.shutdown(/*wait=*/false, /*cancel_futures=*/true);
+  release.set();
+  executor.shutdown(/*wait=*/true);
   int cancelled = 0;
   for (auto& f : fs) {
     BOOST_TEST(f.done());

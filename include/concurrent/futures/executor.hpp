@@ -51,8 +51,11 @@ public:
    * a `broken_executor` subclass once the executor is broken.
    */
   template <class F, class... Args>
-  requires std::invocable<std::decay_t<F>, std::decay_t<Args>...>
-      future<detail::call_result_t<F, Args...>> submit(F&& fn, Args&&... args) {
+  auto submit(F&& fn, Args&&... args) {
+    static_assert(std::invocable<std::decay_t<F>, std::decay_t<Args>...>,
+                  "submit(fn, args...): fn cannot be called with these arguments; "
+                  "they are decay-copied and passed as rvalues (std::ref passes a "
+                  "reference)");
     using R = detail::call_result_t<F, Args...>;
     auto* task = new detail::call_task<R, F, Args...>(std::forward<F>(fn),
                                                       std::forward<Args>(args)...);

@@ -52,6 +52,11 @@ struct future_access {
 
 [[noreturn]] CONCURRENT_FUTURES_DECL void throw_no_state();
 
+/// What add_done_callback takes: callable with the future.
+template <class F, class Future>
+concept done_callback = std::invocable < std::decay_t<F>
+&, Future const& > ;
+
 /// Hands a callback's exception to the installed handler; never throws.
 CONCURRENT_FUTURES_DECL void report_callback_error(std::exception_ptr e,
                                                    shared_state_base& s) noexcept;
@@ -187,10 +192,17 @@ public:
    * that completes or cancels the future. An exception from `fn` goes to the
    * handler set with `set_callback_error_handler` (default: a line on
    * stderr) and the other callbacks still run.
+   *
+   * As in Python, threads blocked in `result()`, `wait()` or
+   * `as_completed()` are woken first and the callbacks run after, so a
+   * waiter may return while a callback still runs: a callback must not
+   * capture what the waiter destroys when it returns.
+   *
+   * @throws std::bad_alloc; nothing else (`fn` is called, never thrown
+   * through).
    */
-  template <class F>
-  requires std::invocable < std::decay_t<F>
-  &, future const& > void add_done_callback(F&& fn) const {
+  template <detail::done_callback<future> F>
+  void add_done_callback(F&& fn) const {
     using node = detail::callback_waiter<future, std::decay_t<F>>;
     auto& s = get();
     auto n = std::make_unique<node>(std::forward<F>(fn));
@@ -278,9 +290,8 @@ public:
   }
 
   /// Calls `fn(*this)` when done; see `future<T>::add_done_callback`.
-  template <class F>
-  requires std::invocable < std::decay_t<F>
-  &, any_future const& > void add_done_callback(F&& fn) const {
+  template <detail::done_callback<any_future> F>
+  void add_done_callback(F&& fn) const {
     using node = detail::callback_waiter<any_future, std::decay_t<F>>;
     auto& s = get();
     auto n = std::make_unique<node>(std::forward<F>(fn));

@@ -63,9 +63,10 @@ public:
    * finished); the first result is kept.
    */
   template <class... Args>
-  requires(std::is_void_v<T>
-               ? sizeof...(Args) == 0
-               : std::is_constructible_v<T, Args...>) void set_result(Args&&... args) {
+  void set_result(Args&&... args) {
+    static_assert(std::is_void_v<T> ? sizeof...(Args) == 0
+                                    : std::is_constructible_v<T, Args...>,
+                  "set_result(args...): T cannot be constructed from these arguments");
     get().set_value(std::forward<Args>(args)...);
   }
 
@@ -77,9 +78,9 @@ public:
   void set_exception(std::exception_ptr e) { get().set_exception(std::move(e)); }
 
   /// Stores a copy of `e` as the exception.
+  /// (An `std::exception_ptr` argument takes the overload above.)
   template <class E>
-  requires(!std::is_same_v<std::decay_t<E>, std::exception_ptr>) void set_exception(
-      E&& e) {
+  void set_exception(E&& e) {
     set_exception(std::make_exception_ptr(std::forward<E>(e)));
   }
 
