@@ -44,13 +44,21 @@ std::string what_of(std::exception_ptr const& e) {
 }
 
 void set_thread_name(std::string const& prefix, std::size_t index) {
-  std::string const suffix = "_" + std::to_string(index);
+  // Appends rather than `"_" + std::to_string(index)`, which g++ 12 -O3
+  // misreads as an overlapping copy (-Wrestrict, GCC PR 105329).
+  std::string suffix("_");
+  suffix += std::to_string(index);
   // Linux keeps 15 bytes; keep the index, cut the prefix.
   constexpr std::size_t limit = 15;
-  std::string name = prefix + suffix;
-  if (name.size() > limit)
-    name = prefix.substr(0, limit > suffix.size() ? limit - suffix.size() : 0) +
-           suffix.substr(0, limit);
+  std::string name;
+  if (prefix.size() + suffix.size() > limit) {
+    name.assign(prefix, 0, limit > suffix.size() ? limit - suffix.size() : 0);
+    name += suffix;
+    name.resize(std::min(name.size(), limit));
+  } else {
+    name = prefix;
+    name += suffix;
+  }
   ::pthread_setname_np(::pthread_self(), name.c_str());
 }
 
