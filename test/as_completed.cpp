@@ -8,6 +8,7 @@
 // (the thread pool variant).
 #include <concurrent/futures/as_completed.hpp>
 
+#include "pool_fixture.hpp"
 #include "test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
@@ -17,27 +18,15 @@
 
 namespace utf = boost::unit_test;
 
-namespace {
-
-struct pool_fixture {
-  cf::thread_pool_executor executor{{.max_workers = 5}};
-};
-
-int mul(int x, int y) {
-  return x * y;
-}
-
-} // namespace
-
-BOOST_FIXTURE_TEST_SUITE(as_completed_tests, pool_fixture)
+BOOST_FIXTURE_TEST_SUITE(as_completed_tests, test::pool_fixture)
 
 // test_no_timeout
 BOOST_AUTO_TEST_CASE(yields_every_future, *utf::timeout(60)) {
   auto notified = test::cancelled_and_notified_future();
   auto failed = test::exception_future();
   auto successful = test::successful_future();
-  auto f1 = executor.submit(mul, 2, 21);
-  auto f2 = executor.submit(mul, 7, 6);
+  auto f1 = executor.submit(test::mul, 2, 21);
+  auto f2 = executor.submit(test::mul, 7, 6);
   std::unordered_set<cf::future<int>> seen;
   for (cf::future<int>& f : cf::as_completed({notified, failed, successful, f1, f2}))
     seen.insert(f);
@@ -71,7 +60,7 @@ BOOST_AUTO_TEST_CASE(timeout_yields_finished_then_throws, *utf::timeout(60)) {
 
 // test_duplicate_futures
 BOOST_AUTO_TEST_CASE(duplicates_are_yielded_once, *utf::timeout(60)) {
-  auto f1 = executor.submit(mul, 2, 3);
+  auto f1 = executor.submit(test::mul, 2, 3);
   std::vector<cf::future<int>> three(3, f1);
   int count = 0;
   for (auto& f : cf::as_completed(three)) {

@@ -9,6 +9,7 @@
 // the call, buffersize.
 #include <concurrent/futures/map.hpp>
 
+#include "pool_fixture.hpp"
 #include "test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
@@ -22,10 +23,6 @@
 namespace utf = boost::unit_test;
 
 namespace {
-
-struct pool_fixture {
-  cf::thread_pool_executor executor{{.max_workers = 5}};
-};
 
 template <class R>
 auto collect(R&& range) {
@@ -59,7 +56,7 @@ struct counted_input {
 
 static_assert(std::ranges::input_range<cf::map_range<int>>);
 
-BOOST_FIXTURE_TEST_SUITE(map_tests, pool_fixture)
+BOOST_FIXTURE_TEST_SUITE(map_tests, test::pool_fixture)
 
 // test_map
 BOOST_AUTO_TEST_CASE(results_in_input_order, *utf::timeout(60)) {

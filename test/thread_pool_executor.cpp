@@ -9,6 +9,7 @@
 // executor.py's ExecutorTest; plus what a C++ pool must also survive.
 #include <concurrent/futures/thread_pool_executor.hpp>
 
+#include "pool_fixture.hpp"
 #include "test_support.hpp"
 
 #include <concurrent/futures/as_completed.hpp>
@@ -35,14 +36,6 @@ namespace utf = boost::unit_test;
 namespace asio = boost::asio;
 
 namespace {
-
-struct pool_fixture {
-  cf::thread_pool_executor executor{{.max_workers = 5}};
-};
-
-int mul(int x, int y) {
-  return x * y;
-}
 
 std::string this_thread_name() {
   char name[32] = {};
@@ -77,7 +70,7 @@ int usable_cpus() {
 
 } // namespace
 
-BOOST_FIXTURE_TEST_SUITE(thread_pool_executor_tests, pool_fixture)
+BOOST_FIXTURE_TEST_SUITE(thread_pool_executor_tests, test::pool_fixture)
 
 // ExecutorTest.test_submit
 BOOST_AUTO_TEST_CASE(submit_runs_the_call, *utf::timeout(60)) {
@@ -94,7 +87,7 @@ BOOST_AUTO_TEST_CASE(submit_takes_any_callable_and_arguments, *utf::timeout(60))
     int times(int x) const { return factor * x; }
   };
   multiplier const m{3};
-  BOOST_TEST(executor.submit(mul, 2, 8).result() == 16);
+  BOOST_TEST(executor.submit(test::mul, 2, 8).result() == 16);
   BOOST_TEST(executor.submit(m, 5).result() == 15);
   BOOST_TEST(executor.submit(&multiplier::times, m, 7).result() == 21);
   BOOST_TEST(executor.submit(&multiplier::factor, m).result() == 3);
@@ -164,9 +157,9 @@ BOOST_AUTO_TEST_CASE(saturation_starts_exactly_max_workers, *utf::timeout(60)) {
 // no GIL-only condition.
 BOOST_AUTO_TEST_CASE(idle_thread_is_reused, *utf::timeout(60)) {
   cf::thread_pool_executor pool;
-  BOOST_TEST(pool.submit(mul, 21, 2).result() == 42);
-  BOOST_TEST(pool.submit(mul, 6, 7).result() == 42);
-  BOOST_TEST(pool.submit(mul, 3, 14).result() == 42);
+  BOOST_TEST(pool.submit(test::mul, 21, 2).result() == 42);
+  BOOST_TEST(pool.submit(test::mul, 6, 7).result() == 42);
+  BOOST_TEST(pool.submit(test::mul, 3, 14).result() == 42);
   BOOST_TEST(pool.thread_count() == 1u);
   pool.shutdown(true);
 }
@@ -174,7 +167,7 @@ BOOST_AUTO_TEST_CASE(idle_thread_is_reused, *utf::timeout(60)) {
 BOOST_AUTO_TEST_CASE(idle_reuse_holds_over_many_sequential_calls, *utf::timeout(60)) {
   cf::thread_pool_executor pool;
   for (int i = 0; i < 1000; ++i)
-    BOOST_TEST_REQUIRE(pool.submit(mul, i, 2).result() == 2 * i);
+    BOOST_TEST_REQUIRE(pool.submit(test::mul, i, 2).result() == 2 * i);
   BOOST_TEST(pool.thread_count() == 1u);
 }
 
@@ -227,17 +220,17 @@ BOOST_AUTO_TEST_CASE(map_timeout_cancels_current_and_remaining, *utf::timeout(60
 BOOST_AUTO_TEST_CASE(submit_after_shutdown_throws) {
   executor.shutdown();
   try {
-    executor.submit(mul, 2, 5);
+    executor.submit(test::mul, 2, 5);
     BOOST_FAIL("expected std::runtime_error");
   } catch (std::runtime_error const& e) {
     BOOST_TEST(std::string(e.what()) == "cannot schedule new futures after shutdown");
   }
-  BOOST_CHECK_THROW(executor.map(mul, std::vector<int>{1}, std::vector<int>{2}),
+  BOOST_CHECK_THROW(executor.map(test::mul, std::vector<int>{1}, std::vector<int>{2}),
                     std::runtime_error);
 }
 
 BOOST_AUTO_TEST_CASE(shutdown_is_idempotent) {
-  auto f = executor.submit(mul, 2, 3);
+  auto f = executor.submit(test::mul, 2, 3);
   executor.shutdown();
   executor.shutdown();
   executor.shutdown(false, true);
@@ -477,10 +470,10 @@ BOOST_AUTO_TEST_CASE(failing_initializer_fails_every_queued_future, *utf::timeou
 // the pool healthy.
 BOOST_AUTO_TEST_CASE(a_throwing_task_fails_only_its_future, *utf::timeout(60)) {
   auto bad = executor.submit([]() -> int { throw std::logic_error("bad task"); });
-  auto good = executor.submit(mul, 6, 7);
+  auto good = executor.submit(test::mul, 6, 7);
   BOOST_CHECK_THROW(bad.result(), std::logic_error);
   BOOST_TEST(good.result() == 42);
-  BOOST_TEST(executor.submit(mul, 1, 1).result() == 1);
+  BOOST_TEST(executor.submit(test::mul, 1, 1).result() == 1);
 }
 
 // test_swallows_falsey_exceptions' analog: whatever a task throws, even a
@@ -567,7 +560,7 @@ BOOST_AUTO_TEST_CASE(a_throwing_asio_handler_is_reported_and_the_worker_goes_on,
                      *utf::timeout(60)) {
   cf::thread_pool_executor pool{{.max_workers = 1}};
   asio::post(pool, [] { throw std::runtime_error("handler failed"); });
-  BOOST_TEST(pool.submit(mul, 2, 2).result() == 4);
+  BOOST_TEST(pool.submit(test::mul, 2, 2).result() == 4);
   BOOST_TEST(pool.thread_count() == 1u);
 }
 

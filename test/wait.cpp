@@ -8,6 +8,7 @@
 // thread pool variants), and the deviation on shutdown(cancel_futures).
 #include <concurrent/futures/wait.hpp>
 
+#include "pool_fixture.hpp"
 #include "test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
@@ -20,15 +21,6 @@ namespace utf = boost::unit_test;
 
 namespace {
 
-// CPython's ExecutorMixin: a pool of five workers, shut down afterwards.
-struct pool_fixture {
-  cf::thread_pool_executor executor{{.max_workers = 5}};
-};
-
-int mul(int x, int y) {
-  return x * y;
-}
-
 template <class F>
 std::unordered_set<F> set_of(std::initializer_list<F> fs) {
   return std::unordered_set<F>(fs);
@@ -36,11 +28,11 @@ std::unordered_set<F> set_of(std::initializer_list<F> fs) {
 
 } // namespace
 
-BOOST_FIXTURE_TEST_SUITE(wait_tests, pool_fixture)
+BOOST_FIXTURE_TEST_SUITE(wait_tests, test::pool_fixture)
 
 // test_20369
 BOOST_AUTO_TEST_CASE(duplicate_futures_are_reported_once, *utf::timeout(60)) {
-  auto f = executor.submit(mul, 1, 2);
+  auto f = executor.submit(test::mul, 1, 2);
   auto [done, not_done] = cf::wait({f, f}, {.return_when = cf::all_completed});
   BOOST_TEST((done == set_of({f})));
   BOOST_TEST(not_done.empty());
@@ -50,7 +42,7 @@ BOOST_AUTO_TEST_CASE(duplicate_futures_are_reported_once, *utf::timeout(60)) {
 BOOST_AUTO_TEST_CASE(first_completed_ignores_cancelled_not_notified, *utf::timeout(60)) {
   test::event event;
   auto cancelled = test::cancelled_future();
-  auto f1 = executor.submit(mul, 21, 2);
+  auto f1 = executor.submit(test::mul, 21, 2);
   auto f2 = executor.submit([&] { return event.wait() ? 1 : 0; });
   auto [done, not_done] =
       cf::wait({cancelled, f1, f2}, {.return_when = cf::first_completed});
@@ -78,7 +70,7 @@ BOOST_AUTO_TEST_CASE(first_completed_returns_at_once_when_some_are_done,
 // test_first_exception
 BOOST_AUTO_TEST_CASE(first_exception_returns_on_the_first_failure, *utf::timeout(60)) {
   test::event event1, event2;
-  auto f1 = executor.submit(mul, 2, 21);
+  auto f1 = executor.submit(test::mul, 2, 21);
   auto f2 = executor.submit([&]() -> int {
     event1.wait();
     throw std::runtime_error("this is an exception");
@@ -135,7 +127,7 @@ BOOST_AUTO_TEST_CASE(all_completed_waits_through_exceptions, *utf::timeout(60)) 
   auto notified = test::cancelled_and_notified_future();
   auto failed = test::exception_future();
   auto f1 = executor.submit([]() -> int { throw std::domain_error("divmod(2, 0)"); });
-  auto f2 = executor.submit(mul, 2, 21);
+  auto f2 = executor.submit(test::mul, 2, 21);
   auto [done, not_done] = cf::wait({successful, notified, failed, f1, f2},
                                    {.return_when = cf::all_completed});
   BOOST_TEST((done == set_of({successful, notified, failed, f1, f2})));
@@ -191,7 +183,8 @@ BOOST_AUTO_TEST_CASE(futures_of_different_types_through_any_future, *utf::timeou
 }
 
 BOOST_AUTO_TEST_CASE(any_input_range_is_accepted, *utf::timeout(60)) {
-  std::list<cf::future<int>> fs{executor.submit(mul, 2, 3), executor.submit(mul, 4, 5)};
+  std::list<cf::future<int>> fs{executor.submit(test::mul, 2, 3),
+                                executor.submit(test::mul, 4, 5)};
   auto [done, not_done] = cf::wait(fs);
   BOOST_TEST(done.size() == 2u);
 }
