@@ -57,7 +57,11 @@ struct thread_pool_options {
  * services all work. A handler that throws is reported on stderr and the
  * worker carries on. Work tracked through the executor
  * (`outstanding_work.tracked`, as co_spawn and work guards use) keeps
- * `shutdown(true)` waiting, as `asio::thread_pool::join()` does.
+ * `shutdown(true)` waiting, as `asio::thread_pool::join()` does. After
+ * `shutdown`, handlers still run while workers remain (a coroutine on the
+ * pool can finish); once every worker has left, a handler posted is
+ * destroyed unrun, as on a stopped `asio::thread_pool`. A broken pool drops
+ * handlers at once.
  *
  * The destructor calls `shutdown(true)`: queued work runs, then the threads
  * are joined.
@@ -98,6 +102,8 @@ public:
   using executor::map;
   using executor::submit;
 
+  /// As `executor::shutdown`. Called from one of this pool's threads with
+  /// `wait`, it waits for the other workers (a thread cannot join itself).
   void shutdown(bool wait = true, bool cancel_futures = false) final;
 
   /// The most threads this pool will start.
