@@ -158,7 +158,7 @@ BOOST_AUTO_TEST_CASE(callbacks_run_in_registration_order_once) {
   BOOST_TEST((order == std::vector<int>{0, 1, 2, 3, 4}));
 }
 
-BOOST_AUTO_TEST_CASE(callback_runs_in_the_completing_thread) {
+BOOST_AUTO_TEST_CASE(callback_runs_in_the_completing_thread, *utf::timeout(60)) {
   cf::promise<int> p;
   auto f = p.get_future();
   std::thread::id ran_on;

@@ -217,7 +217,7 @@ BOOST_AUTO_TEST_CASE(map_timeout_cancels_current_and_remaining, *utf::timeout(60
 }
 
 // ExecutorShutdownTest.test_run_after_shutdown
-BOOST_AUTO_TEST_CASE(submit_after_shutdown_throws) {
+BOOST_AUTO_TEST_CASE(submit_after_shutdown_throws, *utf::timeout(60)) {
   executor.shutdown();
   try {
     executor.submit(test::mul, 2, 5);
@@ -229,7 +229,7 @@ BOOST_AUTO_TEST_CASE(submit_after_shutdown_throws) {
                     std::runtime_error);
 }
 
-BOOST_AUTO_TEST_CASE(shutdown_is_idempotent) {
+BOOST_AUTO_TEST_CASE(shutdown_is_idempotent, *utf::timeout(60)) {
   auto f = executor.submit(test::mul, 2, 3);
   executor.shutdown();
   executor.shutdown();
@@ -549,7 +549,7 @@ BOOST_AUTO_TEST_CASE(a_pool_destroyed_by_its_own_task, *utf::timeout(60)) {
   BOOST_TEST(destroyed.wait());
 }
 
-BOOST_AUTO_TEST_CASE(running_in_this_thread) {
+BOOST_AUTO_TEST_CASE(running_in_this_thread, *utf::timeout(60)) {
   BOOST_TEST(!executor.running_in_this_thread());
   BOOST_TEST(executor.submit([&] { return executor.running_in_this_thread(); }).result());
   cf::thread_pool_executor other{{.max_workers = 1}};

@@ -186,7 +186,7 @@ BOOST_AUTO_TEST_CASE(handler_memory_comes_from_the_associated_allocator,
   BOOST_TEST(allocations.load() >= 1);
 }
 
-BOOST_AUTO_TEST_CASE(services_are_shut_down_with_the_pool) {
+BOOST_AUTO_TEST_CASE(services_are_shut_down_with_the_pool, *utf::timeout(60)) {
   recording_service::shut_down = false;
   {
     cf::thread_pool_executor local{{.max_workers = 1}};
@@ -204,7 +204,8 @@ BOOST_AUTO_TEST_CASE(timers_complete_on_the_pool, *utf::timeout(60)) {
   BOOST_TEST(fired.get_future().get());
 }
 
-BOOST_AUTO_TEST_CASE(a_handler_posted_after_the_workers_left_is_destroyed_unrun) {
+BOOST_AUTO_TEST_CASE(a_handler_posted_after_the_workers_left_is_destroyed_unrun,
+                     *utf::timeout(60)) {
   auto watched = std::make_shared<int>(0);
   std::weak_ptr<int> watch = watched;
   std::atomic<bool> ran{false};
