@@ -541,11 +541,14 @@ BOOST_AUTO_TEST_CASE(shutdown_from_a_worker_waits_for_the_others, *utf::timeout(
 
 BOOST_AUTO_TEST_CASE(a_pool_destroyed_by_its_own_task, *utf::timeout(60)) {
   auto* pool = new cf::thread_pool_executor({.max_workers = 1});
-  test::event destroyed;
+  test::event submitted, destroyed;
   pool->submit([&] {
+    // As for any object, no member call may still run when it is deleted.
+    submitted.wait();
     delete pool;
     destroyed.set();
   });
+  submitted.set();
   BOOST_TEST(destroyed.wait());
 }
 
