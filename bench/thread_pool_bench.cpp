@@ -64,44 +64,27 @@ constexpr pool_kind all_pools[] = {pool_kind::ours, pool_kind::asio, pool_kind::
 constexpr workload all_workloads[] = {workload::throughput, workload::round_trip,
                                       workload::map};
 
+// Each pool's key (for --only and JSON) and label (for the tables).
+struct pool_names {
+  char const* key;
+  char const* label;
+};
+constexpr pool_names names_of_pools[] = {
+    {"ours", "ours: cf::thread_pool_executor"},
+    {"asio", "asio::thread_pool + packaged_task"},
+    {"async", "std::async (thread per task)"},
+    {"python", "Python ThreadPoolExecutor"},
+};
+constexpr char const* keys_of_workloads[] = {"throughput", "roundtrip", "map"};
+
 char const* key(pool_kind p) {
-  switch (p) {
-  case pool_kind::ours:
-    return "ours";
-  case pool_kind::asio:
-    return "asio";
-  case pool_kind::async:
-    return "async";
-  case pool_kind::python:
-    return "python";
-  }
-  return "?";
+  return names_of_pools[static_cast<int>(p)].key;
 }
-
 char const* label(pool_kind p) {
-  switch (p) {
-  case pool_kind::ours:
-    return "ours: cf::thread_pool_executor";
-  case pool_kind::asio:
-    return "asio::thread_pool + packaged_task";
-  case pool_kind::async:
-    return "std::async (thread per task)";
-  case pool_kind::python:
-    return "Python ThreadPoolExecutor";
-  }
-  return "?";
+  return names_of_pools[static_cast<int>(p)].label;
 }
-
 char const* key(workload w) {
-  switch (w) {
-  case workload::throughput:
-    return "throughput";
-  case workload::round_trip:
-    return "roundtrip";
-  case workload::map:
-    return "map";
-  }
-  return "?";
+  return keys_of_workloads[static_cast<int>(w)];
 }
 
 struct options {
