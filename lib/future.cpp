@@ -6,6 +6,8 @@
 
 #include <concurrent/futures/future.hpp>
 
+#include "detail/exception_text.hpp"
+
 #include <cstdio>
 #include <mutex>
 #include <ostream>
@@ -20,19 +22,9 @@ callback_error_handler& installed_handler() {
   return h;
 }
 
-std::string describe(std::exception_ptr const& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (std::exception const& x) {
-    return x.what();
-  } catch (...) {
-    return "an exception not derived from std::exception";
-  }
-}
-
 void default_handler(std::exception_ptr const& e, any_future const& f) {
   std::string const line =
-      "exception calling callback for " + f.repr() + ": " + describe(e) + "\n";
+      "exception calling callback for " + f.repr() + ": " + detail::what_of(e) + "\n";
   std::fputs(line.c_str(), stderr);
 }
 

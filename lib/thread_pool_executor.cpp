@@ -6,6 +6,7 @@
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 
+#include "detail/exception_text.hpp"
 #include "detail/futex.hpp"
 #include "detail/spin.hpp"
 #include "detail/thread_pool_core.hpp"
@@ -32,16 +33,6 @@ std::atomic<unsigned> pools_created{0};
 // One worker at most spins at a time, so an idle pool burns one core for at
 // most this long.
 constexpr auto spin_for_work = std::chrono::microseconds(50);
-
-std::string what_of(std::exception_ptr const& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (std::exception const& x) {
-    return x.what();
-  } catch (...) {
-    return "an exception not derived from std::exception";
-  }
-}
 
 void set_thread_name(std::string const& prefix, std::size_t index) {
   // Appends rather than `"_" + std::to_string(index)`, which g++ 12 -O3
@@ -112,29 +103,41 @@ task_node* thread_pool_core::pop_locked() noexcept {
   return t;
 }
 
-bool thread_pool_core::push_locked(task_node& task) noexcept {
+thread_pool_core::push_outcome thread_pool_core::push_locked(task_node& task) noexcept {
   task.next_task = nullptr;
   (tail_ ? tail_->next_task : head_) = &task;
   tail_ = &task;
   queued_.fetch_add(1, std::memory_order_relaxed);
+  push_outcome out;
+  // A parked worker is woken only when none is polling the queue.
+  out.wake = !spinning_ && sleepers_ > notified_;
+  if (out.wake)
+    ++notified_;
   // After shutdown only Asio handlers arrive (submit throws); they run
   // while workers remain and are destroyed unrun once every worker has
   // left, as on a stopped asio::thread_pool.
   if (shutdown_ || saturated_.load(std::memory_order_relaxed))
-    return false;
+    return out;
   long const in_flight = in_flight_.fetch_add(1, std::memory_order_relaxed) + 1;
   if (static_cast<std::size_t>(in_flight) <= reserved_ ||
       reserved_ >= static_cast<std::size_t>(max_workers_))
-    return false;
+    return out;
   ++live_;
   if (++reserved_ == static_cast<std::size_t>(max_workers_))
     saturated_.store(true, std::memory_order_relaxed);
-  return true;
+  out.spawn = true;
+  return out;
+}
+
+void thread_pool_core::after_push(push_outcome out) {
+  if (out.wake)
+    wake_one();
+  if (out.spawn)
+    spawn();
 }
 
 void thread_pool_core::submit(task_node& task) {
-  bool spawn_thread = false;
-  bool wake = false;
+  push_outcome out;
   {
     std::lock_guard lock(mutex_);
     // Python checks for a broken pool first.
@@ -142,39 +145,41 @@ void thread_pool_core::submit(task_node& task) {
       throw broken_thread_pool(broken_reason_);
     if (shutdown_)
       throw std::runtime_error("cannot schedule new futures after shutdown");
-    spawn_thread = push_locked(task);
-    wake = !spinning_ && sleepers_ > notified_;
-    if (wake)
-      ++notified_;
+    out = push_locked(task);
   }
-  if (wake)
-    wake_one();
-  if (spawn_thread)
-    spawn();
+  after_push(out);
 }
 
 void thread_pool_core::post(task_node& task) noexcept {
-  bool spawn_thread = false;
-  bool wake = false;
-  bool broken = false;
+  push_outcome out;
   {
     std::lock_guard lock(mutex_);
-    broken = broken_;
-    if (!broken) {
-      spawn_thread = push_locked(task);
-      wake = !spinning_ && sleepers_ > notified_;
-      if (wake)
-        ++notified_;
+    if (broken_) {
+      out.dropped = true;
+    } else {
+      out = push_locked(task);
     }
   }
-  if (broken) {
+  if (out.dropped)
     task.abandon(nullptr);
-    return;
+  else
+    after_push(out);
+}
+
+task_node* thread_pool_core::take_all_locked() noexcept {
+  task_node* all = head_;
+  head_ = tail_ = nullptr;
+  queued_.store(0, std::memory_order_relaxed);
+  return all;
+}
+
+template <class Reason>
+void thread_pool_core::abandon_all(task_node* chain, Reason reason) noexcept {
+  while (chain != nullptr) {
+    task_node* next = chain->next_task;
+    chain->abandon(reason());
+    chain = next;
   }
-  if (wake)
-    wake_one();
-  if (spawn_thread)
-    spawn();
 }
 
 void thread_pool_core::wake_one() noexcept {
@@ -211,21 +216,15 @@ void thread_pool_core::spawn() {
       --reserved_;
       --live_;
       saturated_.store(false, std::memory_order_relaxed);
-      if (live_ == 0) {
-        orphans = head_;
-        head_ = tail_ = nullptr;
-        queued_.store(0, std::memory_order_relaxed);
-      }
+      if (live_ == 0)
+        orphans = take_all_locked();
     }
     if (orphans != nullptr) {
       std::string const message =
           "could not start a worker thread: " + what_of(failure) +
           " (the system is out of threads or memory; retry later)";
-      while (orphans != nullptr) {
-        task_node* next = orphans->next_task;
-        orphans->abandon(std::make_exception_ptr(std::runtime_error(message)));
-        orphans = next;
-      }
+      abandon_all(orphans,
+                  [&] { return std::make_exception_ptr(std::runtime_error(message)); });
     }
   }
   notify_threads_changed();
@@ -344,17 +343,12 @@ void thread_pool_core::break_pool(std::string reason) noexcept {
     std::lock_guard lock(mutex_);
     broken_ = true;
     broken_reason_ = message;
-    queued = head_;
-    head_ = tail_ = nullptr;
-    queued_.store(0, std::memory_order_relaxed);
+    queued = take_all_locked();
   }
   // One exception object per future, as CPython main does: a shared one
   // would be released by whichever thread drops the last future.
-  while (queued != nullptr) {
-    task_node* next = queued->next_task;
-    queued->abandon(std::make_exception_ptr(broken_thread_pool(message)));
-    queued = next;
-  }
+  abandon_all(queued,
+              [&] { return std::make_exception_ptr(broken_thread_pool(message)); });
 }
 
 void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
@@ -402,11 +396,7 @@ void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
   }
   // Python only cancel()s these; notifying them too lets wait() and
   // as_completed() return instead of hanging.
-  while (cancelled_head != nullptr) {
-    task_node* next = cancelled_head->next_task;
-    cancelled_head->abandon(nullptr);
-    cancelled_head = next;
-  }
+  abandon_all(cancelled_head, [] { return std::exception_ptr(); });
   wake_all();
   if (spawn_thread)
     spawn();
@@ -443,15 +433,9 @@ void thread_pool_core::abandon_queued() noexcept {
   task_node* queued;
   {
     std::lock_guard lock(mutex_);
-    queued = head_;
-    head_ = tail_ = nullptr;
-    queued_.store(0, std::memory_order_relaxed);
+    queued = take_all_locked();
   }
-  while (queued != nullptr) {
-    task_node* next = queued->next_task;
-    queued->abandon(nullptr);
-    queued = next;
-  }
+  abandon_all(queued, [] { return std::exception_ptr(); });
 }
 
 } // namespace detail

@@ -15,7 +15,6 @@
 #include <concurrent/futures/detail/shared_state.hpp>
 
 #include <linux/futex.h>
-#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -24,10 +23,6 @@
 #include <climits>
 #include <cstdint>
 #include <ctime>
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
 
 namespace concurrent::futures::detail {
 
@@ -70,20 +65,6 @@ inline void futex_wake(std::atomic<std::uint32_t>& word, int count) noexcept {
 
 inline void futex_wake_all(std::atomic<std::uint32_t>& word) noexcept {
   futex_wake(word, INT_MAX);
-}
-
-/// One step of a spin loop: a CPU pause, then yields once it has gone on.
-inline void spin_pause(unsigned& spins) noexcept {
-  if (spins < 64) {
-#if defined(__x86_64__) || defined(__i386__)
-    _mm_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
-    ++spins;
-  } else {
-    ::sched_yield();
-  }
 }
 
 } // namespace concurrent::futures::detail

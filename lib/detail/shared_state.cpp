@@ -6,6 +6,7 @@
 
 #include <concurrent/futures/detail/shared_state.hpp>
 
+#include "exception_text.hpp"
 #include "futex.hpp"
 #include "spin.hpp"
 
@@ -367,6 +368,20 @@ bool shared_state_base::remove_waiter(waiter& n) noexcept {
   return true;
 }
 
+void shared_state_base::await_outcome(timeout_type timeout) const {
+  if (!wait(to_deadline(timeout)))
+    throw timeout_error();
+  rethrow_if_failed();
+}
+
+std::exception_ptr shared_state_base::await_exception(timeout_type timeout) const {
+  if (!wait(to_deadline(timeout)))
+    throw timeout_error();
+  if (cancelled())
+    throw cancelled_error();
+  return exception_;
+}
+
 void shared_state_base::rethrow_if_failed() const {
   auto const s = raw_status();
   if (s == future_status::cancelled || s == future_status::cancelled_and_notified)
@@ -374,20 +389,6 @@ void shared_state_base::rethrow_if_failed() const {
   if (exception_)
     std::rethrow_exception(exception_);
 }
-
-namespace {
-
-std::string exception_type_name(std::exception_ptr const& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (std::exception const& x) {
-    return boost::core::demangle(typeid(x).name());
-  } catch (...) {
-    return "a non-std::exception";
-  }
-}
-
-} // namespace
 
 std::string shared_state_base::repr() const {
   std::ostringstream os;
@@ -406,7 +407,7 @@ std::string shared_state_base::repr() const {
     break;
   case future_status::finished:
     if (exception_)
-      os << "finished raised " << exception_type_name(exception_);
+      os << "finished raised " << type_name_of(exception_);
     else
       os << "finished returned " << value_type_name();
     break;

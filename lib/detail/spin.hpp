@@ -48,6 +48,17 @@ inline void cpu_relax() noexcept {
 #endif
 }
 
+/// One step of a busy-wait on a lock held for a few instructions: a CPU
+/// pause, then, if the holder was preempted, yielding to it.
+inline void spin_pause(unsigned& spins) noexcept {
+  if (spins < 64) {
+    cpu_relax();
+    ++spins;
+  } else {
+    ::sched_yield();
+  }
+}
+
 /// Polls `ready()` for up to `budget` (and not past `deadline`); true as
 /// soon as it holds. Pauses for the first polls, then yields between them.
 template <class Ready>

@@ -54,9 +54,18 @@ public:
   void task_finishing() noexcept override;
 
 private:
-  // Appends under the lock; returns whether a thread must be started.
-  bool push_locked(task_node& task) noexcept;
-  void after_push(bool spawn);
+  // What a push decided under the lock, to act on after it.
+  struct push_outcome {
+    bool wake = false;    // wake a parked worker
+    bool spawn = false;   // start a thread (reserved already)
+    bool dropped = false; // a broken pool: abandon the task
+  };
+  push_outcome push_locked(task_node& task) noexcept;
+  void after_push(push_outcome out);
+  task_node* take_all_locked() noexcept;
+  // Abandons every task of a chain, each with its own reason().
+  template <class Reason>
+  static void abandon_all(task_node* chain, Reason reason) noexcept;
   void wake_one() noexcept;
   void wake_all() noexcept;
   void spawn();

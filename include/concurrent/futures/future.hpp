@@ -165,9 +165,7 @@ public:
    */
   decltype(auto) result(timeout_type timeout = {}) const {
     auto& s = get();
-    if (!s.wait(detail::to_deadline(timeout)))
-      throw timeout_error();
-    s.rethrow_if_failed();
+    s.await_outcome(timeout);
     if constexpr (!std::is_void_v<T>)
       return static_cast<T const&>(s.value());
   }
@@ -177,12 +175,7 @@ public:
    * @throws cancelled_error if cancelled; timeout_error on timeout.
    */
   std::exception_ptr exception(timeout_type timeout = {}) const {
-    auto& s = get();
-    if (!s.wait(detail::to_deadline(timeout)))
-      throw timeout_error();
-    if (s.cancelled())
-      throw cancelled_error();
-    return s.stored_exception();
+    return get().await_exception(timeout);
   }
 
   /// Calls `fn(*this)` when the future is cancelled or finishes.
@@ -273,20 +266,10 @@ public:
   bool done() const { return get().done(); }
 
   /// Waits; throws as `future<T>::result()` would, returns nothing.
-  void result(timeout_type timeout = {}) const {
-    auto& s = get();
-    if (!s.wait(detail::to_deadline(timeout)))
-      throw timeout_error();
-    s.rethrow_if_failed();
-  }
+  void result(timeout_type timeout = {}) const { get().await_outcome(timeout); }
 
   std::exception_ptr exception(timeout_type timeout = {}) const {
-    auto& s = get();
-    if (!s.wait(detail::to_deadline(timeout)))
-      throw timeout_error();
-    if (s.cancelled())
-      throw cancelled_error();
-    return s.stored_exception();
+    return get().await_exception(timeout);
   }
 
   /// Calls `fn(*this)` when done; see `future<T>::add_done_callback`.

@@ -180,6 +180,14 @@ public:
   /// For a done state: throws cancelled_error or the stored exception.
   void rethrow_if_failed() const;
 
+  /// `result()` without the value: waits up to `timeout`, then throws
+  /// timeout_error, cancelled_error or the stored exception.
+  void await_outcome(timeout_type timeout) const;
+
+  /// `exception()`: waits up to `timeout` (timeout_error), throws
+  /// cancelled_error if cancelled, else returns the stored exception.
+  std::exception_ptr await_exception(timeout_type timeout) const;
+
   /// Python's repr: `<future at 0x... state=finished returned int>`.
   std::string repr() const;
 
@@ -247,18 +255,6 @@ public:
     publish();
   }
 
-  /// Stores `fn()`'s result, or its exception, and publishes.
-  template <class F>
-  void invoke_and_publish(F&& fn) noexcept {
-    try {
-      ::new (static_cast<void*>(&value_)) T(std::forward<F>(fn)());
-    } catch (...) {
-      publish_exception(std::current_exception());
-      return;
-    }
-    publish();
-  }
-
   /// Constructs the value from `fn()` without publishing; throws what `fn`
   /// throws, leaving no value.
   template <class F>
@@ -299,16 +295,6 @@ public:
     publish();
   }
   void construct_and_publish() noexcept { publish(); }
-  template <class F>
-  void invoke_and_publish(F&& fn) noexcept {
-    try {
-      std::forward<F>(fn)();
-    } catch (...) {
-      publish_exception(std::current_exception());
-      return;
-    }
-    publish();
-  }
   std::string value_type_name() const override { return "void"; }
 };
 
