@@ -156,9 +156,7 @@ BOOST_AUTO_TEST_CASE(after_a_timeout_the_range_is_exhausted, *utf::timeout(60)) 
 
 BOOST_AUTO_TEST_CASE(yields_in_completion_order, *utf::timeout(60)) {
   std::vector<cf::promise<int>> promises(5);
-  std::vector<cf::future<int>> fs;
-  for (auto& p : promises)
-    fs.push_back(p.get_future());
+  auto fs = test::futures_of(promises);
   cf::as_completed range(fs);
   int const order[] = {3, 0, 4, 1, 2};
   for (int i : order)
@@ -200,9 +198,7 @@ BOOST_AUTO_TEST_CASE(futures_of_different_types_through_any_future, *utf::timeou
 
 BOOST_AUTO_TEST_CASE(destroying_the_range_early_unlinks_its_waiters, *utf::timeout(60)) {
   std::vector<cf::promise<int>> promises(4);
-  std::vector<cf::future<int>> fs;
-  for (auto& p : promises)
-    fs.push_back(p.get_future());
+  auto fs = test::futures_of(promises);
   {
     cf::as_completed range(fs);
     promises[0].set_result(0);

@@ -21,7 +21,22 @@ BOOST_AUTO_TEST_CASE(hierarchy_mirrors_python) {
   static_assert(std::is_base_of_v<cf::error, cf::invalid_state_error>);
   static_assert(std::is_base_of_v<std::runtime_error, cf::broken_executor>);
   static_assert(std::is_base_of_v<cf::broken_executor, cf::broken_thread_pool>);
-  BOOST_TEST(true);
+  // And a handler written against the Python names catches what it should.
+  auto caught_as_error = [](auto e) {
+    try {
+      throw e;
+    } catch (cf::error const&) {
+      return true;
+    } catch (...) {
+      return false;
+    }
+  };
+  BOOST_TEST(caught_as_error(cf::cancelled_error()));
+  BOOST_TEST(caught_as_error(cf::timeout_error()));
+  BOOST_TEST(caught_as_error(cf::invalid_state_error("x")));
+  BOOST_TEST(!caught_as_error(cf::broken_thread_pool()));
+  BOOST_CHECK_THROW(throw cf::broken_thread_pool(), cf::broken_executor);
+  BOOST_CHECK_THROW(throw cf::broken_thread_pool(), std::runtime_error);
 }
 
 BOOST_AUTO_TEST_CASE(messages_say_what_happened) {

@@ -258,6 +258,9 @@ BOOST_AUTO_TEST_CASE(buffersize_refill_after_shutdown_throws, *utf::timeout(60))
 BOOST_AUTO_TEST_CASE(map_then_shutdown_without_iterating, *utf::timeout(60)) {
   auto r = executor.map([](int i) { return std::to_string(i); }, std::vector<int>(6, 2));
   executor.shutdown();
+  // Every call was submitted by map() and ran before shutdown returned.
+  BOOST_TEST(r.pending() == 6u);
+  BOOST_TEST((collect(r) == std::vector<std::string>(6, "2")));
 }
 
 // test_free_reference: the range keeps no result it has yielded.

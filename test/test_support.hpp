@@ -99,6 +99,15 @@ inline cf::future<int> kept_promise_future() {
   return kept.back().get_future();
 }
 
+/// One future per promise, in order.
+template <class T>
+std::vector<cf::future<T>> futures_of(std::vector<cf::promise<T>> const& promises) {
+  std::vector<cf::future<T>> fs;
+  for (auto& p : promises)
+    fs.push_back(p.get_future());
+  return fs;
+}
+
 inline cf::future<int> pending_future() {
   return kept_promise_future();
 }
