@@ -917,6 +917,24 @@ void write_sample_json(std::ostream& js, sample const& s, workload w) {
   js << '}';
 }
 
+template <class Runs>
+void write_runs_json(std::ostream& js, Runs const& runs, workload w) {
+  js << '[';
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (i)
+      js << ", ";
+    write_sample_json(js, runs[i], w);
+  }
+  js << ']';
+}
+
+template <class Target>
+void write_target_json(std::ostream& js, Target const& t) {
+  js << "{\"target\": \"" << json_escape(t.what) << "\", \"needed\": \""
+     << json_escape(t.need_text) << "\", \"measured\": " << json_num(t.measured)
+     << ", \"pass\": " << (t.evaluated() ? (t.pass() ? "true" : "false") : "null") << '}';
+}
+
 void write_config_json(std::ostream& js, options const& o, python_env const& py) {
   js << "  \"config\": {\"workers\": " << o.workers << ", \"repeat\": " << o.repeat
      << ", \"quick\": " << (o.quick ? "true" : "false")
@@ -960,23 +978,15 @@ int run_main(options const& o, python_env& py) {
       if (w == workload::round_trip)
         js << ", \"median_p50_us\": " << json_num(s.med_p50())
            << ", \"median_p99_us\": " << json_num(s.med_p99());
-      js << ", \"runs\": [";
-      for (std::size_t i = 0; i < s.runs.size(); ++i) {
-        if (i)
-          js << ", ";
-        write_sample_json(js, s.runs[i], w);
-      }
-      js << "]}";
+      js << ", \"runs\": ";
+      write_runs_json(js, s.runs, w);
+      js << '}';
       first = false;
     }
     js << "\n  ],\n  \"targets\": [";
     for (std::size_t i = 0; i < targets.size(); ++i) {
-      auto& t = targets[i];
-      js << (i ? ",\n" : "\n") << "    {\"target\": \"" << json_escape(t.what)
-         << "\", \"needed\": \"" << json_escape(t.need_text)
-         << "\", \"measured\": " << json_num(t.measured)
-         << ", \"pass\": " << (t.evaluated() ? (t.pass() ? "true" : "false") : "null")
-         << '}';
+      js << (i ? ",\n    " : "\n    ");
+      write_target_json(js, targets[i]);
     }
     js << "\n  ]\n}\n";
     if (!js)
@@ -1094,23 +1104,16 @@ int run_scaling(options const& o, python_env& py) {
       double const v = s.ok() ? s.med(workload::throughput) : NAN;
       js << (first ? "\n" : ",\n") << "    {\"pool\": \"" << key(k.first)
          << "\", \"workers\": " << k.second << ", \"median_per_s\": " << json_num(v)
-         << ", \"relative_to_best\": " << json_num(v / best[k.first]) << ", \"runs\": [";
-      for (std::size_t i = 0; i < s.runs.size(); ++i) {
-        if (i)
-          js << ", ";
-        write_sample_json(js, s.runs[i], workload::throughput);
-      }
-      js << "]}";
+         << ", \"relative_to_best\": " << json_num(v / best[k.first]) << ", \"runs\": ";
+      write_runs_json(js, s.runs, workload::throughput);
+      js << '}';
       first = false;
     }
     js << "\n  ]";
-    if (scaling_target)
-      js << ",\n  \"target\": {\"target\": \"" << json_escape(scaling_target->what)
-         << "\", \"needed\": \"" << scaling_target->need_text
-         << "\", \"measured\": " << json_num(scaling_target->measured) << ", \"pass\": "
-         << (scaling_target->evaluated() ? (scaling_target->pass() ? "true" : "false")
-                                         : "null")
-         << '}';
+    if (scaling_target) {
+      js << ",\n  \"target\": ";
+      write_target_json(js, *scaling_target);
+    }
     js << "\n}\n";
     if (!js)
       std::cerr << "cannot write " << o.json_path << '\n';
