@@ -17,6 +17,7 @@
 #include <concurrent/futures/map.hpp>
 #include <concurrent/futures/promise.hpp>
 #include <concurrent/futures/return_when.hpp>
+#include <concurrent/futures/run_in_executor.hpp>
 #include <concurrent/futures/thread_pool_executor.hpp>
 #include <concurrent/futures/wait.hpp>
 

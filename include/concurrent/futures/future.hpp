@@ -11,6 +11,7 @@
 #include <concurrent/futures/detail/shared_state.hpp>
 #include <concurrent/futures/exceptions.hpp>
 
+#include <boost/asio/async_result.hpp>
 #include <boost/smart_ptr/intrusive_ptr.hpp>
 
 #include <concepts>
@@ -51,6 +52,21 @@ struct future_access {
 };
 
 [[noreturn]] CONCURRENT_FUTURES_DECL void throw_no_state();
+
+/// The completion signature of an asynchronous wait on a `future<T>`.
+template <class T>
+struct future_signature {
+  using type = void(std::exception_ptr, T);
+};
+template <>
+struct future_signature<void> {
+  using type = void(std::exception_ptr);
+};
+
+template <class T>
+struct initiate_future_wait;
+template <class T>
+class future_awaiter;
 
 /// What add_done_callback takes: callable with the future.
 template <class F, class Future>
@@ -203,6 +219,93 @@ public:
       n.release(); // the list owns it now
     else
       n->run_inline(s);
+  }
+
+  /// The completion signature of `async_wait`: `void(std::exception_ptr, T)`,
+  /// or `void(std::exception_ptr)` for `future<void>`.
+  using signature = typename detail::future_signature<T>::type;
+
+  /// Waits asynchronously: an Asio operation that completes when the future
+  /// finishes or is cancelled.
+  /**
+   * Works with every completion token: `asio::use_awaitable`,
+   * `asio::use_future`, `asio::deferred`, `asio::experimental::use_promise`,
+   * a plain callback. No thread blocks while it waits.
+   *
+   * On an lvalue the value is copied; `std::move(f).async_wait(token)` moves
+   * it out of the shared state instead (needed for a move-only `T`; other
+   * holders of the future then see a moved-from value).
+   *
+   * @par Completion Signature
+   * `void(std::exception_ptr e, T value)`: `e` is null and `value` the
+   * result, or `e` holds the task's exception, or `cf::cancelled_error` if
+   * the future or the wait was cancelled (`value` is then `T{}`, as
+   * `co_spawn` does, so `T` must be default-constructible).
+   *
+   * The handler runs on its associated executor (Asio's system executor if
+   * it has none), never inside this call, and never on the thread that
+   * completed the future unless that is the associated executor's. The op
+   * is allocated with the handler's associated allocator. Outstanding work
+   * is counted on the associated executor until the handler runs. If that
+   * executor's context is destroyed first, the wait is unlinked from the
+   * future and the handler destroyed without being called.
+   *
+   * @par Per-Operation Cancellation
+   * All types cancel the future's task if it has not started; the wait then
+   * completes with `cancelled_error` (asyncio's `wrap_future`). If the task
+   * already runs, `terminal` and `partial` complete the wait at once with
+   * `cancelled_error` and leave the task running; `total` is then ignored.
+   *
+   * @code
+   * int n = co_await pool.submit(count_primes, 1'000'000);   // same thing
+   * auto [e, n] = co_await f.async_wait(asio::as_tuple(asio::use_awaitable));
+   * @endcode
+   */
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(signature) Token>
+  auto async_wait(Token&& token) const& {
+    static_assert(std::is_void_v<T> || std::is_copy_constructible_v<T>,
+                  "async_wait on an lvalue cf::future<T> copies the value, and T is "
+                  "move-only: call std::move(f).async_wait(token), which moves the "
+                  "value out (that consumer must be the future's only one)");
+    return boost::asio::async_initiate<Token, signature>(
+        detail::initiate_future_wait<T>{}, token, *this, false);
+  }
+
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(signature) Token>
+  auto async_wait(Token&& token) && {
+    return boost::asio::async_initiate<Token, signature>(
+        detail::initiate_future_wait<T>{}, token, std::move(*this), true);
+  }
+
+  /// The future as an Asio asynchronous operation: `f(token)` is
+  /// `f.async_wait(token)`, so `co_await f` works in an `asio::awaitable`
+  /// (resuming on the coroutine's executor) and so does
+  /// `asio::experimental::make_parallel_group(f, ...)`.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(signature) Token>
+  auto operator()(Token&& token) const& {
+    return async_wait(std::forward<Token>(token));
+  }
+
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(signature) Token>
+  auto operator()(Token&& token) && {
+    return std::move(*this).async_wait(std::forward<Token>(token));
+  }
+
+  /// Awaits the future from any C++20 coroutine type that is not Asio's.
+  /**
+   * The coroutine resumes in the thread that completes the future (a pool
+   * worker), or at once if it is done; in an `asio::awaitable` the Asio
+   * path above applies instead. `co_await std::move(f)` moves the value
+   * out; on an lvalue it is copied. Throws what `result()` throws.
+   */
+  auto operator co_await() const& {
+    static_assert(std::is_void_v<T> || std::is_copy_constructible_v<T>,
+                  "co_await on an lvalue cf::future<T> copies the value, and T is "
+                  "move-only: co_await std::move(f) to move the value out");
+    return detail::future_awaiter<T>(*this, false);
+  }
+  auto operator co_await() && {
+    return detail::future_awaiter<T>(std::move(*this), true);
   }
 
   /// For executors: pending -> running (true), or cancelled -> cancelled
@@ -358,6 +461,8 @@ Future callback_waiter<Future, F>::make_self(shared_state_base& s) noexcept {
 
 } // namespace detail
 } // namespace concurrent::futures
+
+#include <concurrent/futures/impl/future.hpp>
 
 template <class T>
 struct std::hash<concurrent::futures::future<T>> {

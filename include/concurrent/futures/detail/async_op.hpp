@@ -1,0 +1,160 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_DETAIL_ASYNC_OP_HPP
+#define CONCURRENT_FUTURES_DETAIL_ASYNC_OP_HPP
+
+#include <concurrent/futures/config.hpp>
+#include <concurrent/futures/detail/shared_state.hpp>
+#include <concurrent/futures/return_when.hpp>
+
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/execution_context.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+
+namespace concurrent::futures::detail {
+
+class async_op_service;
+
+/// The handler-independent half of an asynchronous wait.
+/**
+ * Life of an op: start() links it into the service of the handler's
+ * execution context; then exactly one of these happens first and "fires" it:
+ * the awaited condition is met, the wait is cancelled, its timeout passes.
+ * Firing posts the handler's invoker to the handler's executor
+ * (post_completion()); the invoker calls unlink() then delivers. If the
+ * context shuts down first, its service unlinks the op and destroys it
+ * without calling the handler, so a late completion touches nothing freed.
+ */
+class CONCURRENT_FUTURES_DECL async_op_base {
+public:
+  /// Why the op fired.
+  enum class reason : std::uint8_t { ready, cancelled, timed_out };
+
+  async_op_base(async_op_base const&) = delete;
+  async_op_base& operator=(async_op_base const&) = delete;
+
+  /// Fires the op once; false if it had already fired. Safe from any
+  /// thread, also under a future's lock.
+  bool fire(reason why) noexcept;
+
+  /// The reason it fired; read after the invoker runs.
+  reason fired_because() const noexcept { return reason_; }
+
+  /// Handles a cancellation request from the handler's slot.
+  virtual void cancel(boost::asio::cancellation_type type) noexcept;
+
+  /// Ends the initiation: an op that fires while it is being set up (a
+  /// future already done) is posted only now, so its invoker cannot free it
+  /// under the initiating thread.
+  void launched() noexcept { release(); }
+
+protected:
+  async_op_base() noexcept = default;
+  ~async_op_base() = default;
+
+  /// Links the op into the service of `context`. False if the context has
+  /// shut down: the op must then be destroyed by its owner, unstarted.
+  bool link(boost::asio::execution_context& context);
+
+  /// Called on the handler's executor before delivering, or by the service
+  /// at shutdown: detaches from every source of completions and from the
+  /// service. Afterwards nothing calls into the op again.
+  void unlink() noexcept;
+
+  /// Posts the invoker; called once, from any thread, possibly under a
+  /// future's lock (so it must not call into that future).
+  virtual void post_completion() noexcept = 0;
+
+  /// Frees the op without calling the handler (its context shut down).
+  virtual void destroy() noexcept = 0;
+
+  /// Detaches from what completes the op (future waiters, a queue).
+  virtual void unlink_sources() noexcept = 0;
+
+private:
+  friend class async_op_service;
+  void release() noexcept;
+
+  std::atomic<bool> fired_{false};
+  // The initiation and the firing each hold one; the last to let go posts.
+  std::atomic<int> holds_{2};
+  reason reason_ = reason::ready;
+  async_op_service* service_ = nullptr;
+  async_op_base* prev_ = nullptr;
+  async_op_base* next_ = nullptr;
+};
+
+/// Per execution context: the ops waiting there, unlinked at its shutdown.
+class CONCURRENT_FUTURES_DECL async_op_service
+    : public boost::asio::execution_context::service {
+public:
+  using key_type = async_op_service;
+  static boost::asio::execution_context::id id;
+
+  explicit async_op_service(boost::asio::execution_context& context);
+  ~async_op_service() override;
+
+  /// How many ops wait in this context (for tests).
+  std::size_t pending() const;
+
+private:
+  friend class async_op_base;
+  void shutdown() override;
+  bool add(async_op_base& op);
+  void remove(async_op_base& op) noexcept;
+
+  mutable std::mutex mutex_;
+  async_op_base* head_ = nullptr;
+  bool shut_down_ = false;
+};
+
+/// An op that waits on one or more futures: a waiter node per future.
+class CONCURRENT_FUTURES_DECL wait_op_base : public async_op_base {
+public:
+  /// When a multi-future wait fires; `single` is one future, waking on
+  /// done (a cancel() included), the others wake on settled as wait() does.
+  enum class condition : std::uint8_t { single, first_completed, first_exception, all };
+
+  struct node final : waiter {
+    wait_op_base* op = nullptr;
+    shared_state_base* state = nullptr;
+    explicit node(wake_on on = wake_on::settled) noexcept : waiter(on) {}
+    void complete(shared_state_base& s, future_status now) noexcept override;
+  };
+
+  /// Cancels the task of a single wait if it has not started; fires the
+  /// wait with `cancelled` as the type allows (see async_wait's docs).
+  void cancel(boost::asio::cancellation_type type) noexcept override;
+
+protected:
+  wait_op_base(std::span<node> nodes, condition when) noexcept;
+  ~wait_op_base() = default;
+
+  /// Links into the context's service and installs a waiter on each
+  /// state; fires at once if the condition already holds. False as link().
+  bool start(boost::asio::execution_context& context,
+             std::span<shared_state_base* const> states);
+
+  void unlink_sources() noexcept override;
+
+private:
+  void settled(shared_state_base& s, future_status now) noexcept;
+
+  std::span<node> nodes_;
+  condition when_;
+  std::atomic<std::ptrdiff_t> remaining_{0};
+};
+
+} // namespace concurrent::futures::detail
+
+#endif

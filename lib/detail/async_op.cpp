@@ -1,0 +1,177 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#include <concurrent/futures/detail/async_op.hpp>
+
+namespace concurrent::futures::detail {
+
+namespace asio = boost::asio;
+
+bool async_op_base::fire(reason why) noexcept {
+  if (fired_.exchange(true, std::memory_order_acq_rel))
+    return false;
+  // Published to the invoker by the executor's queue, which the post below
+  // goes through.
+  reason_ = why;
+  release();
+  return true;
+}
+
+void async_op_base::release() noexcept {
+  if (holds_.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    post_completion();
+}
+
+void async_op_base::cancel(asio::cancellation_type) noexcept {
+  fire(reason::cancelled);
+}
+
+bool async_op_base::link(asio::execution_context& context) {
+  return asio::use_service<async_op_service>(context).add(*this);
+}
+
+void async_op_base::unlink() noexcept {
+  unlink_sources();
+  if (service_ != nullptr)
+    service_->remove(*this);
+}
+
+asio::execution_context::id async_op_service::id;
+
+async_op_service::async_op_service(asio::execution_context& context)
+    : asio::execution_context::service(context) {}
+
+async_op_service::~async_op_service() = default;
+
+std::size_t async_op_service::pending() const {
+  std::lock_guard lock(mutex_);
+  std::size_t n = 0;
+  for (auto* op = head_; op != nullptr; op = op->next_)
+    ++n;
+  return n;
+}
+
+bool async_op_service::add(async_op_base& op) {
+  std::lock_guard lock(mutex_);
+  if (shut_down_)
+    return false;
+  op.service_ = this;
+  op.prev_ = nullptr;
+  op.next_ = head_;
+  if (head_ != nullptr)
+    head_->prev_ = &op;
+  head_ = &op;
+  return true;
+}
+
+void async_op_service::remove(async_op_base& op) noexcept {
+  std::lock_guard lock(mutex_);
+  if (op.service_ != this)
+    return;
+  (op.prev_ ? op.prev_->next_ : head_) = op.next_;
+  if (op.next_ != nullptr)
+    op.next_->prev_ = op.prev_;
+  op.prev_ = op.next_ = nullptr;
+  op.service_ = nullptr;
+}
+
+void async_op_service::shutdown() {
+  // The context is going away (its destructor runs; no thread runs its
+  // handlers any more). Take every op out of the list first: destroying one
+  // destroys its handler, which may own other ops' awaiters.
+  async_op_base* list = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    shut_down_ = true;
+    list = std::exchange(head_, nullptr);
+    for (auto* op = list; op != nullptr; op = op->next_)
+      op->service_ = nullptr;
+  }
+  while (list != nullptr) {
+    async_op_base* op = list;
+    list = op->next_;
+    op->prev_ = op->next_ = nullptr;
+    // After this no future completion can reach the op: each removal takes
+    // the lock its completion runs under.
+    op->unlink_sources();
+    // A completion that came first has posted the invoker; the context's
+    // scheduler destroys it, and the invoker frees the op. Otherwise the op
+    // is ours to free.
+    if (!op->fired_.exchange(true, std::memory_order_acq_rel))
+      op->destroy();
+  }
+}
+
+wait_op_base::wait_op_base(std::span<node> nodes, condition when) noexcept
+    : nodes_(nodes), when_(when) {}
+
+void wait_op_base::node::complete(shared_state_base& s, future_status now) noexcept {
+  op->settled(s, now);
+}
+
+void wait_op_base::settled(shared_state_base& s, future_status now) noexcept {
+  switch (when_) {
+  case condition::single:
+  case condition::first_completed:
+    fire(reason::ready);
+    return;
+  case condition::first_exception:
+    if (now == future_status::finished && s.stored_exception()) {
+      fire(reason::ready);
+      return;
+    }
+    break;
+  case condition::all:
+    break;
+  }
+  if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    fire(reason::ready);
+}
+
+bool wait_op_base::start(asio::execution_context& context,
+                         std::span<shared_state_base* const> states) {
+  if (!link(context))
+    return false;
+  remaining_.store(static_cast<std::ptrdiff_t>(states.size()), std::memory_order_relaxed);
+  if (states.empty()) {
+    fire(reason::ready);
+    return true;
+  }
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    nodes_[i].op = this;
+    nodes_[i].state = states[i];
+  }
+  for (std::size_t i = 0; i < states.size(); ++i)
+    if (!states[i]->add_waiter(nodes_[i]))
+      settled(*states[i], states[i]->status());
+  return true;
+}
+
+void wait_op_base::unlink_sources() noexcept {
+  for (auto& n : nodes_)
+    if (n.state != nullptr)
+      n.state->remove_waiter(n);
+}
+
+void wait_op_base::cancel(asio::cancellation_type type) noexcept {
+  using ct = asio::cancellation_type;
+  if (when_ == condition::single) {
+    // asyncio's wrap_future: cancelling the wait cancels the task if it has
+    // not started; the node then fires with the state cancelled.
+    if (nodes_[0].state->cancel())
+      return;
+    // Running or finished: the wait alone can be abandoned, which leaves
+    // the task's effects to happen; only terminal and partial allow that.
+    if ((type & (ct::terminal | ct::partial)) != ct::none)
+      fire(reason::cancelled);
+    return;
+  }
+  // Waiting on a set has no effects of its own: any type stops it, and the
+  // futures are left alone, as asyncio.wait() leaves them.
+  fire(reason::cancelled);
+}
+
+} // namespace concurrent::futures::detail
