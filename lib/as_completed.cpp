@@ -34,6 +34,8 @@ struct completion_queue::impl {
   node* head = nullptr;
   node* tail = nullptr;
   bool consumer_sleeps = false;
+  // An async_next waiting for the next push.
+  next_op_base* consumer = nullptr;
   // Bumped on every push; the consumer sleeps on it.
   std::atomic<std::uint32_t> sequence{0};
 };
@@ -50,6 +52,15 @@ completion_queue::completion_queue(std::span<shared_state_base* const> states)
 }
 
 completion_queue::~completion_queue() {
+  {
+    // Like an Asio I/O object: a pending async_next completes as cancelled
+    // and no longer refers to the queue.
+    std::lock_guard lock(impl_->mutex);
+    if (auto* op = std::exchange(impl_->consumer, nullptr)) {
+      op->queue_ = nullptr;
+      op->fire(async_op_base::reason::cancelled);
+    }
+  }
   for (std::size_t i = 0; i < states_.size(); ++i)
     if (!nodes_[i].returned)
       states_[i]->remove_waiter(nodes_[i]);
@@ -66,6 +77,88 @@ void completion_queue::push(node& n) noexcept {
   impl_->sequence.fetch_add(1, std::memory_order_release);
   if (std::exchange(impl_->consumer_sleeps, false))
     futex_wake(impl_->sequence, 1);
+  if (auto* op = std::exchange(impl_->consumer, nullptr))
+    hand_over(*op, *pop());
+}
+
+// Under the mutex.
+void completion_queue::hand_over(next_op_base& op, node& n) noexcept {
+  n.returned = true;
+  ++returned_;
+  op.take(static_cast<std::size_t>(&n - nodes_.get()));
+  op.queue_ = nullptr;
+  op.fire(async_op_base::reason::ready);
+}
+
+std::size_t completion_queue::unfinished() const noexcept {
+  std::lock_guard lock(impl_->mutex);
+  return total_ - returned_;
+}
+
+void completion_queue::async_next(next_op_base& op,
+                                  deadline_type const& deadline) noexcept {
+  std::lock_guard lock(impl_->mutex);
+  if (exhausted_ || returned_ == total_) {
+    op.fire(async_op_base::reason::ready); // the end: nothing taken
+    return;
+  }
+  if (node* n = pop()) {
+    hand_over(op, *n);
+    return;
+  }
+  op.queue_ = this;
+  impl_->consumer = &op;
+  if (deadline && *deadline <= clock::now()) {
+    impl_->consumer = nullptr;
+    op.queue_ = nullptr;
+    exhausted_ = true;
+    op.unfinished_ = total_ - returned_;
+    op.total_ = total_;
+    op.fire(async_op_base::reason::timed_out);
+  }
+}
+
+void completion_queue::time_out(next_op_base& op) noexcept {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->consumer != &op)
+    return;
+  impl_->consumer = nullptr;
+  op.queue_ = nullptr;
+  exhausted_ = true;
+  op.unfinished_ = total_ - returned_;
+  op.total_ = total_;
+  op.fire(async_op_base::reason::timed_out);
+}
+
+void completion_queue::cancel_consumer(next_op_base& op) noexcept {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->consumer != &op)
+    return;
+  impl_->consumer = nullptr;
+  op.queue_ = nullptr;
+  op.fire(async_op_base::reason::cancelled);
+}
+
+void completion_queue::detach(next_op_base& op) noexcept {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->consumer == &op)
+    impl_->consumer = nullptr;
+  op.queue_ = nullptr;
+}
+
+void next_op_base::cancel(boost::asio::cancellation_type) noexcept {
+  if (auto* q = queue_.load(std::memory_order_acquire))
+    q->cancel_consumer(*this);
+}
+
+void next_op_base::time_out() noexcept {
+  if (auto* q = queue_.load(std::memory_order_acquire))
+    q->time_out(*this);
+}
+
+void next_op_base::unlink_sources() noexcept {
+  if (auto* q = queue_.load(std::memory_order_acquire))
+    q->detach(*this);
 }
 
 completion_queue::node* completion_queue::pop() noexcept {
@@ -79,12 +172,12 @@ completion_queue::node* completion_queue::pop() noexcept {
 }
 
 std::optional<std::size_t> completion_queue::next(deadline_type const& deadline) {
-  if (exhausted_ || returned_ == total_)
-    return std::nullopt;
   for (bool timed_out = false;;) {
     std::uint32_t seen;
     {
       std::lock_guard lock(impl_->mutex);
+      if (exhausted_ || returned_ == total_)
+        return std::nullopt;
       if (node* n = pop()) {
         impl_->consumer_sleeps = false;
         n->returned = true;

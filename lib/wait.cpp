@@ -84,6 +84,12 @@ bool already_satisfied(std::span<shared_state_base* const> states,
 
 } // namespace
 
+void throw_invalid_return_when(return_when value) {
+  throw std::invalid_argument(
+      "Invalid return condition: " + std::to_string(static_cast<int>(value)) +
+      " (use cf::first_completed, cf::first_exception or cf::all_completed)");
+}
+
 void wait_states(std::span<shared_state_base* const> states, wait_options const& options,
                  std::vector<char>& done) {
   auto const deadline = to_deadline(options.timeout);
@@ -91,10 +97,7 @@ void wait_states(std::span<shared_state_base* const> states, wait_options const&
   if (!already_satisfied(states, mode)) {
     if (mode != return_when::first_completed && mode != return_when::first_exception &&
         mode != return_when::all_completed)
-      throw std::invalid_argument(
-          "Invalid return condition: " + std::to_string(static_cast<int>(mode)) +
-          " (use cf::first_completed, cf::first_exception or "
-          "cf::all_completed)");
+      throw_invalid_return_when(mode);
 
     wait_context context;
     context.mode = mode;

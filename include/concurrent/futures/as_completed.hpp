@@ -8,9 +8,12 @@
 #define CONCURRENT_FUTURES_AS_COMPLETED_HPP
 
 #include <concurrent/futures/config.hpp>
+#include <concurrent/futures/detail/async_op.hpp>
 #include <concurrent/futures/detail/future_handle.hpp>
 #include <concurrent/futures/future.hpp>
 
+#include <atomic>
+#include <boost/asio/async_result.hpp>
 #include <cstddef>
 #include <initializer_list>
 #include <iterator>
@@ -21,6 +24,34 @@
 
 namespace concurrent::futures {
 namespace detail {
+
+class completion_queue;
+
+/// An `async_next` in flight: the queue hands it the next future, or the
+/// end, under its mutex.
+class CONCURRENT_FUTURES_DECL next_op_base : public async_op_base {
+public:
+  void cancel(boost::asio::cancellation_type type) noexcept override;
+  void time_out() noexcept override;
+
+protected:
+  next_op_base() noexcept = default;
+  ~next_op_base() = default;
+
+  /// Under the queue's mutex: the future at `index` is this op's now.
+  virtual void take(std::size_t index) noexcept = 0;
+
+  void unlink_sources() noexcept override;
+
+  std::size_t unfinished_ = 0; // for the timeout message
+  std::size_t total_ = 0;
+
+private:
+  friend class completion_queue;
+  // Set and cleared under the queue's mutex; read by a cancellation on
+  // the awaiting side while a completion may clear it.
+  std::atomic<completion_queue*> queue_{nullptr};
+};
 
 /// The settled futures of a set, in the order they settled: one waiter per
 /// future pushes itself on completion (no allocation then).
@@ -46,10 +77,20 @@ public:
   std::optional<std::size_t> next(deadline_type const& deadline);
 
   /// How many futures were not returned yet.
-  std::size_t unfinished() const noexcept { return total_ - returned_; }
+  std::size_t unfinished() const noexcept;
+
+  /// Hands the next settled future to `op` now or when one settles, or the
+  /// end; times it out at once if `deadline` has passed with nothing ready.
+  /// One consumer at a time.
+  void async_next(next_op_base& op, deadline_type const& deadline) noexcept;
 
 private:
+  friend class next_op_base;
   struct node;
+  void time_out(next_op_base& op) noexcept;
+  void cancel_consumer(next_op_base& op) noexcept;
+  void detach(next_op_base& op) noexcept;
+  void hand_over(next_op_base& op, node& n) noexcept;
   void push(node& n) noexcept;
   node* pop() noexcept;
 
@@ -87,6 +128,11 @@ private:
  *   std::cout << f.result() << '\n';
  * @endcode
  */
+namespace detail {
+template <class Future>
+struct initiate_next;
+} // namespace detail
+
 template <class Future>
 class as_completed {
   static_assert(future_handle<Future>,
@@ -121,6 +167,44 @@ public:
 
   /// How many distinct futures are still to come.
   std::size_t unfinished() const noexcept { return queue_->unfinished(); }
+
+  /// The completion signature of `async_next`.
+  using next_signature = void(std::exception_ptr, std::optional<Future>);
+
+  /// Waits asynchronously for the next future to settle: the asynchronous
+  /// form of `next()`.
+  /**
+   * No thread blocks. The timeout given at construction applies, measured
+   * from the first `next()` or `async_next()`. One `async_next` at a time;
+   * this object must outlive it, or be destroyed on the thread that awaits
+   * it (a pending `async_next` then completes with `cancelled_error`).
+   *
+   * @par Completion Signature
+   * `void(std::exception_ptr e, std::optional<Future> f)`: the next future,
+   * or empty at the end; or `e` is `timeout_error` ("N (of M) futures
+   * unfinished"; the range has then ended) or `cancelled_error`.
+   * The handler runs on its associated executor; see
+   * `future<T>::async_wait`.
+   *
+   * @par Per-Operation Cancellation
+   * Every type completes it with `cancelled_error`; no future is lost: the
+   * next call returns the one that would have been returned.
+   *
+   * @code
+   * cf::as_completed pending(futs);
+   * while (auto f = co_await pending.async_next(asio::use_awaitable))
+   *   std::cout << f->result() << '\n';
+   * @endcode
+   */
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(next_signature) Token>
+  auto async_next(Token&& token) {
+    if (!started_) {
+      started_ = true;
+      deadline_ = detail::to_deadline(timeout_);
+    }
+    return boost::asio::async_initiate<Token, next_signature>(
+        detail::initiate_next<Future>{}, token, queue_.get(), futures_.data(), deadline_);
+  }
 
   class iterator {
   public:
@@ -181,5 +265,7 @@ as_completed(R&&, timeout_type = {})
     -> as_completed<std::remove_cvref_t<std::ranges::range_value_t<R>>>;
 
 } // namespace concurrent::futures
+
+#include <concurrent/futures/impl/as_completed.hpp>
 
 #endif

@@ -12,6 +12,8 @@
 #include <concurrent/futures/future.hpp>
 #include <concurrent/futures/return_when.hpp>
 
+#include <boost/asio/async_result.hpp>
+
 #include <cstddef>
 #include <initializer_list>
 #include <span>
@@ -40,6 +42,9 @@ struct done_and_not_done {
 };
 
 namespace detail {
+
+/// Throws std::invalid_argument for a `return_when` outside the enum.
+[[noreturn]] CONCURRENT_FUTURES_DECL void throw_invalid_return_when(return_when value);
 
 /// Blocks as `wait()` does; sets `done[i]` for every settled `states[i]`.
 CONCURRENT_FUTURES_DECL void wait_states(std::span<shared_state_base* const> states,
@@ -104,6 +109,63 @@ inline done_and_not_done<any_future> wait(std::initializer_list<any_future> futu
   return detail::wait_range<any_future>(futures, options);
 }
 
+namespace detail {
+template <class Future>
+struct initiate_set_wait;
+template <class R>
+using range_future_t = std::remove_cvref_t<std::ranges::range_value_t<R>>;
+template <class R>
+using set_wait_signature = void(std::exception_ptr, done_and_not_done<range_future_t<R>>);
+} // namespace detail
+
+/// Waits asynchronously for futures: the asynchronous form of `wait()`.
+/**
+ * Completes when `options.return_when` is met or `options.timeout` passes
+ * (a timeout is not an error: the sets show what settled, as in Python).
+ * No thread blocks. The futures are taken when this is called (the range
+ * need not outlive the operation); duplicates are reported once.
+ *
+ * @param futures A range of `cf::future<T>` or `cf::any_future`.
+ * @param options `{.timeout, .return_when}`, or just a `return_when`.
+ * @param token Any completion token.
+ *
+ * @par Completion Signature
+ * `void(std::exception_ptr e, cf::done_and_not_done<Future> sets)`; `e` is
+ * `cancelled_error` (and the sets empty) if the wait was cancelled.
+ * The handler runs on its associated executor; see `future<T>::async_wait`.
+ *
+ * @par Per-Operation Cancellation
+ * Every type completes the wait at once with `cancelled_error`; the futures
+ * are left alone (as `asyncio.wait`). This is also the way to bound it by
+ * another event: `co_await (cf::async_wait(fs, cf::all_completed,
+ * asio::use_awaitable) || timer.async_wait(asio::use_awaitable))`.
+ *
+ * @throws std::invalid_argument for a `return_when` outside the enum.
+ *
+ * @code
+ * auto [done, not_done] = co_await cf::async_wait(futs, cf::first_completed,
+ *                                                 asio::use_awaitable);
+ * @endcode
+ */
+template <future_range R,
+          BOOST_ASIO_COMPLETION_TOKEN_FOR(detail::set_wait_signature<R>) Token>
+auto async_wait(R&& futures, wait_options const& options, Token&& token) {
+  using Future = detail::range_future_t<R>;
+  detail::unique_futures<Future> u(std::forward<R>(futures));
+  return boost::asio::async_initiate<Token, detail::set_wait_signature<R>>(
+      detail::initiate_set_wait<Future>{}, token, std::move(u), options);
+}
+
+/// `async_wait(futures, {.return_when = when}, token)`.
+template <future_range R,
+          BOOST_ASIO_COMPLETION_TOKEN_FOR(detail::set_wait_signature<R>) Token>
+auto async_wait(R&& futures, futures::return_when when, Token&& token) {
+  return futures::async_wait(std::forward<R>(futures), wait_options{.return_when = when},
+                             std::forward<Token>(token));
+}
+
 } // namespace concurrent::futures
+
+#include <concurrent/futures/impl/wait.hpp>
 
 #endif

@@ -53,6 +53,9 @@ public:
   /// Handles a cancellation request from the handler's slot.
   virtual void cancel(boost::asio::cancellation_type type) noexcept;
 
+  /// The op's deadline passed (from its timeout watcher).
+  virtual void time_out() noexcept { fire(reason::timed_out); }
+
   /// Ends the initiation: an op that fires while it is being set up (a
   /// future already done) is posted only now, so its invoker cannot free it
   /// under the initiating thread.

@@ -17,9 +17,12 @@
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/recycling_allocator.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/system_executor.hpp>
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <type_traits>
 #include <utility>
 
@@ -50,6 +53,55 @@ template <class Handler>
 using work_executor_t = std::decay_t<decltype(asio::prefer(
     std::declval<asio::associated_executor_t<Handler, asio::system_executor>>(),
     asio::execution::outstanding_work.tracked))>;
+
+/// Fires an op with `timed_out` at a deadline, unless the op detaches
+/// first; a timer on the op's executor, shared with the timer's handler so
+/// that neither outlives the other's use of it.
+template <class Executor>
+class timeout_watcher {
+public:
+  using timer_type =
+      asio::basic_waitable_timer<std::chrono::steady_clock,
+                                 asio::wait_traits<std::chrono::steady_clock>, Executor>;
+
+  /// Arms a watcher for `op`; the returned pointer is the op's to detach.
+  static std::shared_ptr<timeout_watcher>
+  arm(Executor const& ex, std::chrono::steady_clock::time_point deadline,
+      async_op_base& op) {
+    auto w = std::make_shared<timeout_watcher>(ex, op);
+    w->timer_.expires_at(deadline);
+    w->timer_.async_wait([w](boost::system::error_code const& ec) {
+      if (!ec)
+        w->expired();
+    });
+    return w;
+  }
+
+  timeout_watcher(Executor const& ex, async_op_base& op) : timer_(ex), op_(&op) {}
+
+  /// After this returns the watcher never calls into the op.
+  void detach() noexcept {
+    {
+      std::lock_guard lock(mutex_);
+      op_ = nullptr;
+    }
+    try {
+      timer_.cancel();
+    } catch (...) { // only a failing OS timer call; it then fires unheeded
+    }
+  }
+
+private:
+  void expired() noexcept {
+    std::lock_guard lock(mutex_);
+    if (op_ != nullptr)
+      op_->time_out();
+  }
+
+  timer_type timer_;
+  std::mutex mutex_;
+  async_op_base* op_;
+};
 
 /// Owns a fired op from its post until it runs on the handler's executor;
 /// destroyed unrun (its context shut down), it frees the op.
@@ -114,6 +166,9 @@ public:
       slot_.template emplace<cancel_fn>(this);
   }
 
+  /// The executor the handler completes on, keeping work outstanding.
+  work_executor_t<Handler> const& work_executor() const noexcept { return work_; }
+
   /// Invoker destroyed unrun: detach and free, dropping the handler.
   void abandon() noexcept {
     this->unlink();
@@ -154,6 +209,9 @@ protected:
       slot_.clear();
     return upcall{std::move(handler_), std::move(work_)};
   }
+
+  /// The allocator this op came from.
+  allocator_type const& get_op_allocator() const noexcept { return alloc_; }
 
   /// Destroys and deallocates this op.
   void free() noexcept {
