@@ -8,10 +8,16 @@
 // (the thread pool variant).
 #include <concurrent/futures/as_completed.hpp>
 
+#include "co_test.hpp"
 #include "pool_fixture.hpp"
 #include "test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <string>
 #include <thread>
@@ -221,6 +227,109 @@ BOOST_AUTO_TEST_CASE(many_futures_completing_from_many_threads, *utf::timeout(12
     sum += f.result();
     ++count;
   }
+  BOOST_TEST(count == n);
+  BOOST_TEST(sum == static_cast<long>(n) * (n - 1) / 2);
+}
+
+// async_next: the asynchronous form.
+
+BOOST_AUTO_TEST_CASE(async_next_yields_in_completion_order, *utf::timeout(60)) {
+  std::vector<cf::promise<int>> promises(4);
+  auto futures = test::futures_of(promises);
+  promises[2].set_result(2); // already done: comes first
+  boost::asio::io_context ioc;
+  std::vector<int> order;
+  test::co_run(ioc, [&]() -> boost::asio::awaitable<void> {
+    cf::as_completed pending(futures);
+    std::thread setter([&] {
+      promises[3].set_result(3);
+      promises[0].set_result(0);
+      promises[1].set_result(1);
+    });
+    while (auto f = co_await pending.async_next(boost::asio::use_awaitable))
+      order.push_back(f->result());
+    setter.join();
+    BOOST_TEST(pending.unfinished() == 0u);
+  }());
+  BOOST_TEST(order.size() == 4u);
+  BOOST_TEST(order[0] == 2);
+}
+
+BOOST_AUTO_TEST_CASE(async_next_times_out_with_pythons_message, *utf::timeout(60)) {
+  auto futures = std::vector<cf::future<int>>{
+      test::successful_future(), test::pending_future(), test::pending_future()};
+  test::co_run([&]() -> boost::asio::awaitable<void> {
+    cf::as_completed pending(futures, 10ms);
+    auto first = co_await pending.async_next(boost::asio::use_awaitable);
+    BOOST_TEST(first.has_value());
+    try {
+      co_await pending.async_next(boost::asio::use_awaitable);
+      BOOST_FAIL("no timeout");
+    } catch (cf::timeout_error const& e) {
+      BOOST_TEST(std::string(e.what()) == "2 (of 3) futures unfinished");
+    }
+    // The range has ended.
+    BOOST_TEST(!(co_await pending.async_next(boost::asio::use_awaitable)).has_value());
+  }());
+}
+
+BOOST_AUTO_TEST_CASE(async_next_cancellation_loses_no_future, *utf::timeout(60)) {
+  cf::promise<int> p;
+  std::vector<cf::future<int>> futures{p.get_future()};
+  cf::as_completed pending(futures);
+  boost::asio::io_context ioc;
+  boost::asio::cancellation_signal signal;
+  std::exception_ptr error;
+  pending.async_next(boost::asio::bind_cancellation_slot(
+      signal.slot(), boost::asio::bind_executor(
+                         ioc, [&](std::exception_ptr e, std::optional<cf::future<int>>) {
+                           error = e;
+                         })));
+  ioc.poll();
+  signal.emit(boost::asio::cancellation_type::terminal);
+  ioc.run();
+  ioc.restart();
+  BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+  p.set_result(5);
+  std::optional<cf::future<int>> got;
+  pending.async_next(boost::asio::bind_executor(
+      ioc, [&](std::exception_ptr, std::optional<cf::future<int>> f) { got = f; }));
+  ioc.run();
+  BOOST_TEST_REQUIRE(got.has_value());
+  BOOST_TEST(got->result() == 5);
+}
+
+BOOST_AUTO_TEST_CASE(destroying_as_completed_cancels_a_pending_async_next,
+                     *utf::timeout(60)) {
+  cf::promise<int> p;
+  std::vector<cf::future<int>> futures{p.get_future()};
+  boost::asio::io_context ioc;
+  std::exception_ptr error;
+  {
+    cf::as_completed pending(futures);
+    pending.async_next(boost::asio::bind_executor(
+        ioc, [&](std::exception_ptr e, std::optional<cf::future<int>>) { error = e; }));
+  }
+  p.set_result(1); // nothing may reach the destroyed queue
+  ioc.run();
+  BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+}
+
+BOOST_AUTO_TEST_CASE(async_next_stress_with_a_pool, *utf::timeout(120)) {
+  cf::thread_pool_executor pool{{.max_workers = 3}};
+  constexpr int n = 2000;
+  std::vector<cf::future<int>> futures;
+  for (int i = 0; i < n; ++i)
+    futures.push_back(pool.submit([i] { return i; }));
+  long sum = 0;
+  int count = 0;
+  test::co_run([&]() -> boost::asio::awaitable<void> {
+    cf::as_completed pending(futures);
+    while (auto f = co_await pending.async_next(boost::asio::use_awaitable)) {
+      sum += f->result();
+      ++count;
+    }
+  }());
   BOOST_TEST(count == n);
   BOOST_TEST(sum == static_cast<long>(n) * (n - 1) / 2);
 }

@@ -8,10 +8,17 @@
 // thread pool variants), and the deviation on shutdown(cancel_futures).
 #include <concurrent/futures/wait.hpp>
 
+#include "co_test.hpp"
 #include "pool_fixture.hpp"
 #include "test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include <list>
 #include <string>
@@ -246,6 +253,108 @@ BOOST_AUTO_TEST_CASE(wait_from_many_threads_on_the_same_futures, *utf::timeout(1
   for (auto& t : waiters)
     t.join();
   BOOST_TEST(returned.value() == 4);
+}
+
+// The asynchronous form: the same sets, no thread blocked.
+
+BOOST_AUTO_TEST_CASE(async_wait_first_completed, *utf::timeout(60)) {
+  std::vector<cf::promise<int>> promises(3);
+  auto futures = test::futures_of(promises);
+  boost::asio::io_context ioc;
+  test::co_run(ioc, [&]() -> boost::asio::awaitable<void> {
+    std::thread setter([&] { promises[1].set_result(1); });
+    auto [done, not_done] =
+        co_await cf::async_wait(futures, cf::first_completed, boost::asio::use_awaitable);
+    setter.join();
+    BOOST_TEST(done.size() == 1u);
+    BOOST_TEST(done.count(futures[1]) == 1u);
+    BOOST_TEST(not_done.size() == 2u);
+  }());
+  promises[0].set_result(0);
+  promises[2].set_result(2);
+}
+
+BOOST_AUTO_TEST_CASE(async_wait_first_exception_and_all_completed, *utf::timeout(60)) {
+  auto ok = test::successful_future();
+  auto failed = test::exception_future();
+  cf::promise<int> later;
+  std::vector<cf::future<int>> futures{ok, failed, later.get_future()};
+  test::co_run([&]() -> boost::asio::awaitable<void> {
+    auto r =
+        co_await cf::async_wait(futures, cf::first_exception, boost::asio::use_awaitable);
+    BOOST_TEST(r.done.size() == 2u); // returns at once: one already failed
+    BOOST_TEST(r.not_done.size() == 1u);
+    std::thread setter([&] { later.set_result(3); });
+    auto all =
+        co_await cf::async_wait(futures, cf::all_completed, boost::asio::use_awaitable);
+    setter.join();
+    BOOST_TEST(all.done.size() == 3u);
+    BOOST_TEST(all.not_done.empty());
+  }());
+}
+
+BOOST_AUTO_TEST_CASE(async_wait_timeout_returns_partial_sets, *utf::timeout(60)) {
+  auto ok = test::successful_future();
+  auto pending = test::pending_future();
+  auto cancelled = test::cancelled_future(); // not notified: not done, as in Python
+  std::vector<cf::any_future> futures{ok, pending, cancelled, ok};
+  test::co_run([&]() -> boost::asio::awaitable<void> {
+    auto [done, not_done] =
+        co_await cf::async_wait(futures, {.timeout = 10ms}, boost::asio::use_awaitable);
+    BOOST_TEST(done.size() == 1u); // duplicates once
+    BOOST_TEST(not_done.size() == 2u);
+    auto empty = co_await cf::async_wait(std::vector<cf::any_future>{}, cf::all_completed,
+                                         boost::asio::use_awaitable);
+    BOOST_TEST(empty.done.empty());
+  }());
+}
+
+BOOST_AUTO_TEST_CASE(async_wait_cancellation_leaves_the_futures, *utf::timeout(60)) {
+  std::vector<cf::promise<int>> promises(2);
+  auto futures = test::futures_of(promises);
+  boost::asio::io_context ioc;
+  boost::asio::cancellation_signal signal;
+  std::exception_ptr error;
+  cf::async_wait(futures, cf::all_completed,
+                 boost::asio::bind_cancellation_slot(
+                     signal.slot(),
+                     boost::asio::bind_executor(
+                         ioc, [&](std::exception_ptr e, auto const&) { error = e; })));
+  ioc.poll();
+  BOOST_TEST(!error);
+  signal.emit(boost::asio::cancellation_type::total);
+  ioc.run();
+  BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+  for (auto& f : futures)
+    BOOST_TEST(!f.done());
+  for (auto& p : promises)
+    p.set_result(1);
+}
+
+BOOST_AUTO_TEST_CASE(async_wait_bad_return_when_throws, *utf::timeout(60)) {
+  std::vector<cf::future<int>> futures{test::pending_future()};
+  BOOST_CHECK_THROW(
+      cf::async_wait(futures, static_cast<cf::return_when>(42), boost::asio::use_future),
+      std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(async_wait_stress_against_completions, *utf::timeout(120)) {
+  // Completions race the op's installation and its delivery; counts only.
+  cf::thread_pool_executor pool{{.max_workers = 2}};
+  boost::asio::io_context ioc;
+  int rounds_done = 0;
+  test::co_run(ioc, [&]() -> boost::asio::awaitable<void> {
+    for (int round = 0; round < 500; ++round) {
+      std::vector<cf::future<int>> futures;
+      for (int i = 0; i < 8; ++i)
+        futures.push_back(pool.submit([i] { return i; }));
+      auto r =
+          co_await cf::async_wait(futures, cf::all_completed, boost::asio::use_awaitable);
+      if (r.done.size() == 8u)
+        ++rounds_done;
+    }
+  }());
+  BOOST_TEST(rounds_done == 500);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -25,7 +25,7 @@ class next_op final : public handler_op<next_op<Future, Handler>, next_op_base, 
 public:
   using typename base::allocator_type;
 
-  static void launch(Handler&& h, completion_queue* queue, Future* futures,
+  static void launch(Handler h, completion_queue* queue, Future* futures,
                      deadline_type const& deadline) {
     auto* op = base::create(std::move(h), futures);
     if (!op->link(op->context())) {
@@ -56,8 +56,8 @@ private:
     std::optional<Future> taken = std::move(taken_);
     std::size_t const unfinished = this->unfinished_;
     std::size_t const total = this->total_;
+    auto up = this->release_for_upcall(); // detaches the watcher too
     std::shared_ptr<watcher> w = std::move(watcher_);
-    auto up = this->release_for_upcall();
     this->free();
     std::exception_ptr e;
     if (why == async_op_base::reason::cancelled)

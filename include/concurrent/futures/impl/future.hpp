@@ -60,7 +60,7 @@ class future_wait_op final
 public:
   using typename base::allocator_type;
 
-  static void launch(Handler&& h, future<T>&& f, bool move_value) {
+  static void launch(Handler h, future<T>&& f, bool move_value) {
     auto* op = base::create(std::move(h), std::move(f), move_value);
     shared_state_base* states[] = {future_access::state(op->future_)};
     if (!op->start(op->context(), states)) {

@@ -28,7 +28,7 @@ class set_wait_op final
 public:
   using typename base::allocator_type;
 
-  static void launch(Handler&& h, unique_futures<Future>&& futures,
+  static void launch(Handler h, unique_futures<Future>&& futures,
                      wait_options const& options) {
     auto const deadline = to_deadline(options.timeout);
     auto* op = base::create(std::move(h), std::move(futures), to_condition(options));
@@ -94,8 +94,8 @@ private:
   void invoke() {
     bool const cancelled = this->fired_because() == async_op_base::reason::cancelled;
     unique_futures<Future> futures = std::move(futures_);
+    auto up = this->release_for_upcall(); // detaches the watcher too
     std::shared_ptr<watcher> w = std::move(watcher_);
-    auto up = this->release_for_upcall();
     this->free();
     if (cancelled) {
       std::move(up.handler)(std::make_exception_ptr(cancelled_error()),

@@ -1,0 +1,532 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+// A future as an Asio asynchronous operation: async_wait with every token,
+// co_await in asio::awaitable and in a plain C++20 coroutine, the handler's
+// executor, allocator and cancellation slot, and what happens when the
+// io_context goes away with waits still pending.
+#include <concurrent/futures/future.hpp>
+
+#include "co_test.hpp"
+#include "test_support.hpp"
+
+#include <concurrent/futures/promise.hpp>
+#include <concurrent/futures/thread_pool_executor.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/promise.hpp>
+#include <boost/asio/experimental/use_promise.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <atomic>
+#include <coroutine>
+#include <memory>
+#include <optional>
+#include <thread>
+
+namespace utf = boost::unit_test;
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+
+namespace {
+
+using on_io = std::thread::id;
+
+// A coroutine type that is not Asio's: starts at once, never suspends at
+// its end, reports through references.
+struct eager_task {
+  struct promise_type {
+    eager_task get_return_object() noexcept { return {}; }
+    std::suspend_never initial_suspend() noexcept { return {}; }
+    std::suspend_never final_suspend() noexcept { return {}; }
+    void return_void() noexcept {}
+    void unhandled_exception() noexcept { std::terminate(); }
+  };
+};
+
+template <class T>
+eager_task consume(cf::future<T> f, std::optional<T>& out, std::exception_ptr& error,
+                   std::thread::id& resumed_on, test::event& done) {
+  try {
+    out = co_await f;
+  } catch (...) {
+    error = std::current_exception();
+  }
+  resumed_on = std::this_thread::get_id();
+  done.set();
+}
+
+eager_task consume_move(cf::future<std::unique_ptr<int>> f, int& out, test::event& done) {
+  std::unique_ptr<int> p = co_await std::move(f);
+  out = *p;
+  done.set();
+}
+
+// Counts its destruction: tells whether a coroutine frame was destroyed.
+struct frame_guard {
+  std::atomic<int>* destroyed;
+  ~frame_guard() { destroyed->fetch_add(1); }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(asio_bridge)
+
+BOOST_AUTO_TEST_CASE(co_await_resumes_on_the_io_context_thread, *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 2}};
+  auto const io_thread = std::this_thread::get_id();
+  test::co_run([&]() -> awaitable<void> {
+    BOOST_TEST((std::this_thread::get_id() == io_thread));
+    for (int i = 0; i < 50; ++i) {
+      std::thread::id ran_on =
+          co_await pool.submit([] { return std::this_thread::get_id(); });
+      BOOST_TEST((ran_on != io_thread));
+      BOOST_TEST((std::this_thread::get_id() == io_thread));
+    }
+  }());
+}
+
+BOOST_AUTO_TEST_CASE(exception_crosses_to_the_coroutine, *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  test::co_run([&]() -> awaitable<void> {
+    BOOST_CHECK_THROW(co_await pool.submit([]() -> int { throw test::os_error(); }),
+                      test::os_error);
+    cf::future<void> v = pool.submit([] { throw std::out_of_range("late"); });
+    BOOST_CHECK_THROW(co_await v, std::out_of_range);
+    BOOST_CHECK_THROW(co_await std::move(v), std::out_of_range);
+  }());
+}
+
+BOOST_AUTO_TEST_CASE(lvalue_await_copies_rvalue_await_moves, *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  test::co_run([&]() -> awaitable<void> {
+    auto f = pool.submit([] { return std::string("value"); });
+    std::string a = co_await f;
+    std::string b = co_await f.async_wait(use_awaitable);
+    BOOST_TEST(a == "value");
+    BOOST_TEST(b == "value");
+    BOOST_TEST(f.result() == "value"); // copies left it in place
+
+    std::unique_ptr<int> p =
+        co_await pool.submit([] { return std::make_unique<int>(7); });
+    BOOST_TEST(*p == 7);
+    auto g = pool.submit([] { return std::make_unique<int>(8); });
+    auto q = co_await std::move(g).async_wait(use_awaitable);
+    BOOST_TEST(*q == 8);
+    BOOST_TEST(!g.valid());
+  }());
+}
+
+BOOST_AUTO_TEST_CASE(a_done_future_completes_without_suspending, *utf::timeout(60)) {
+  cf::promise<int> p;
+  p.set_result(5);
+  auto f = p.get_future();
+  test::co_run([&]() -> awaitable<void> {
+    BOOST_TEST(co_await f == 5);
+    BOOST_TEST(co_await f == 5);
+  }());
+}
+
+BOOST_AUTO_TEST_CASE(handler_never_runs_inside_the_initiation, *utf::timeout(60)) {
+  asio::io_context ioc;
+  cf::promise<int> p;
+  p.set_result(1);
+  bool called = false;
+  p.get_future().async_wait(
+      asio::bind_executor(ioc, [&](std::exception_ptr, int) { called = true; }));
+  BOOST_TEST(!called);
+  ioc.run();
+  BOOST_TEST(called);
+}
+
+BOOST_AUTO_TEST_CASE(handler_without_executor_runs_off_the_completing_thread,
+                     *utf::timeout(60)) {
+  // No associated executor: Asio's system executor, as for asio::post(token);
+  // never inside set_result on this thread.
+  cf::promise<int> p;
+  test::event done;
+  std::thread::id ran_on;
+  int value = 0;
+  p.get_future().async_wait([&](std::exception_ptr, int v) {
+    value = v;
+    ran_on = std::this_thread::get_id();
+    done.set();
+  });
+  p.set_result(11);
+  BOOST_TEST_REQUIRE(done.wait());
+  BOOST_TEST(value == 11);
+  BOOST_TEST((ran_on != std::this_thread::get_id()));
+}
+
+BOOST_AUTO_TEST_CASE(works_with_every_standard_token, *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 2}};
+  auto f = pool.submit([] { return 42; });
+  auto bad = pool.submit([]() -> int { throw test::os_error(); });
+
+  // use_future
+  BOOST_TEST(f.async_wait(asio::use_future).get() == 42);
+  BOOST_CHECK_THROW(bad.async_wait(asio::use_future).get(), test::os_error);
+
+  asio::io_context ioc;
+  // A plain callback bound to the io_context.
+  int from_callback = 0;
+  f.async_wait(asio::bind_executor(ioc, [&](std::exception_ptr e, int v) {
+    BOOST_TEST(!e);
+    from_callback = v;
+  }));
+  // deferred, launched later with a callback.
+  int from_deferred = 0;
+  auto op = f.async_wait(asio::deferred);
+  std::move(op)(
+      asio::bind_executor(ioc, [&](std::exception_ptr, int v) { from_deferred = v; }));
+  ioc.run();
+  ioc.restart();
+  BOOST_TEST(from_callback == 42);
+  BOOST_TEST(from_deferred == 42);
+
+  test::co_run(ioc, [&]() -> awaitable<void> {
+    // use_awaitable, deferred awaited directly, as_tuple, use_promise.
+    BOOST_TEST(co_await f.async_wait(use_awaitable) == 42);
+    BOOST_TEST(co_await f.async_wait(asio::deferred) == 42);
+    auto [e, v] = co_await bad.async_wait(asio::as_tuple(use_awaitable));
+    BOOST_TEST(static_cast<bool>(e));
+    BOOST_TEST(v == 0);
+    auto promise = f.async_wait(asio::experimental::use_promise);
+    BOOST_TEST(co_await promise(use_awaitable) == 42);
+    // The future is itself an operation: f(token).
+    BOOST_TEST(co_await f(use_awaitable) == 42);
+  }());
+}
+
+BOOST_AUTO_TEST_CASE(plain_cpp20_coroutine_awaits_a_future, *utf::timeout(60)) {
+  cf::promise<int> p;
+  std::optional<int> out;
+  std::exception_ptr error;
+  std::thread::id resumed_on;
+  test::event done;
+  consume(p.get_future(), out, error, resumed_on, done);
+  BOOST_TEST(!done.is_set()); // suspended
+  std::thread completer([&] { p.set_result(9); });
+  std::thread::id const completer_id = completer.get_id();
+  BOOST_TEST_REQUIRE(done.wait());
+  completer.join();
+  BOOST_TEST(out.value() == 9);
+  BOOST_TEST((resumed_on == completer_id)); // resumed by the completing thread
+
+  // Already done: no suspension; failures throw at the co_await.
+  cf::promise<int> failed;
+  failed.set_exception(std::make_exception_ptr(test::os_error()));
+  test::event done2;
+  std::optional<int> out2;
+  consume(failed.get_future(), out2, error, resumed_on, done2);
+  BOOST_TEST_REQUIRE(done2.is_set());
+  BOOST_CHECK_THROW(std::rethrow_exception(error), test::os_error);
+
+  cf::promise<std::unique_ptr<int>> mp;
+  int moved = 0;
+  test::event done3;
+  consume_move(mp.get_future(), moved, done3);
+  mp.set_result(std::make_unique<int>(4));
+  BOOST_TEST_REQUIRE(done3.wait());
+  BOOST_TEST(moved == 4);
+}
+
+BOOST_AUTO_TEST_CASE(op_memory_comes_from_the_associated_allocator, *utf::timeout(60)) {
+  asio::io_context ioc;
+  test::counting_allocator<int> alloc;
+  cf::promise<int> p;
+  int got = 0;
+  p.get_future().async_wait(asio::bind_allocator(
+      alloc, asio::bind_executor(ioc, [&](std::exception_ptr, int v) { got = v; })));
+  BOOST_TEST(alloc.c->allocated.load() >= 1);
+  p.set_result(3);
+  ioc.run();
+  BOOST_TEST(got == 3);
+  BOOST_TEST(alloc.c->freed.load() == alloc.c->allocated.load());
+}
+
+BOOST_AUTO_TEST_CASE(the_wait_keeps_the_io_context_running, *utf::timeout(60)) {
+  // Outstanding work: run() returns only once the handler ran, although
+  // nothing else is queued while the task runs.
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  asio::io_context ioc;
+  test::event gate;
+  bool resumed = false;
+  asio::co_spawn(
+      ioc,
+      [&]() -> awaitable<void> {
+        co_await pool.submit([&] { gate.wait(); });
+        resumed = true;
+      },
+      asio::detached);
+  // The gate opens once this thread sleeps in run(): without the tracked
+  // work, run() would have returned and `resumed` stay false.
+  pid_t const io_tid = gettid();
+  std::thread opener([&] {
+    test::wait_until_sleeping(io_tid);
+    gate.set();
+  });
+  ioc.run();
+  opener.join();
+  BOOST_TEST(resumed);
+}
+
+BOOST_AUTO_TEST_CASE(cancelling_before_start_cancels_the_task, *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  test::event gate;
+  pool.submit([&] { gate.wait(); }); // occupies the only worker
+  std::atomic<bool> ran{false};
+  auto f = pool.submit([&] {
+    ran = true;
+    return 1;
+  });
+
+  asio::io_context ioc;
+  asio::cancellation_signal signal;
+  std::exception_ptr error;
+  bool finished = false;
+  asio::co_spawn(
+      ioc, [&]() -> awaitable<void> { co_await f; },
+      asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e) {
+        error = e;
+        finished = true;
+      }));
+  ioc.poll(); // suspended on the future
+  BOOST_TEST_REQUIRE(!finished);
+  signal.emit(asio::cancellation_type::terminal);
+  ioc.run();
+  BOOST_TEST_REQUIRE(finished);
+  BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+  BOOST_TEST(f.cancelled());
+  gate.set();
+  pool.shutdown(true);
+  BOOST_TEST(!ran.load());
+}
+
+BOOST_AUTO_TEST_CASE(cancelling_after_start_leaves_the_task_running, *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  test::event started, gate;
+  auto f = pool.submit([&] {
+    started.set();
+    gate.wait();
+    return 7;
+  });
+  BOOST_TEST_REQUIRE(started.wait());
+
+  asio::io_context ioc;
+  asio::cancellation_signal signal;
+  std::exception_ptr error;
+  bool finished = false;
+  asio::co_spawn(
+      ioc, [&]() -> awaitable<void> { co_await f; },
+      asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e) {
+        error = e;
+        finished = true;
+      }));
+  ioc.poll();
+  signal.emit(asio::cancellation_type::terminal);
+  ioc.run(); // returns without the task finishing: the wait was abandoned
+  BOOST_TEST_REQUIRE(finished);
+  BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+  BOOST_TEST(f.running());
+  BOOST_TEST(!f.cancelled());
+  gate.set();
+  BOOST_TEST(f.result() == 7);
+}
+
+BOOST_AUTO_TEST_CASE(total_cancellation_of_a_running_task_is_ignored, *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  test::event started, gate;
+  auto f = pool.submit([&] {
+    started.set();
+    gate.wait();
+    return 7;
+  });
+  BOOST_TEST_REQUIRE(started.wait());
+  asio::io_context ioc;
+  asio::cancellation_signal signal;
+  int got = 0;
+  asio::co_spawn(
+      ioc,
+      [&]() -> awaitable<void> {
+        co_await asio::this_coro::reset_cancellation_state(
+            asio::enable_total_cancellation());
+        got = co_await f;
+      },
+      asio::bind_cancellation_slot(signal.slot(), asio::detached));
+  ioc.poll();
+  signal.emit(asio::cancellation_type::total);
+  ioc.poll();
+  BOOST_TEST(got == 0); // still waiting
+  gate.set();
+  ioc.run();
+  BOOST_TEST(got == 7);
+}
+
+BOOST_AUTO_TEST_CASE(timeout_idiom_with_awaitable_operators, *utf::timeout(60)) {
+  using namespace asio::experimental::awaitable_operators;
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  test::event started, gate;
+  auto running = pool.submit([&] {
+    started.set();
+    gate.wait();
+    return 1;
+  });
+  auto queued = pool.submit([] { return 2; });
+  BOOST_TEST_REQUIRE(started.wait());
+  cf::promise<int> ready_promise;
+  ready_promise.set_result(3);
+  auto ready = ready_promise.get_future();
+
+  test::co_run([&]() -> awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer t1(ex, 5ms);
+    auto r1 =
+        co_await (running.async_wait(use_awaitable) || t1.async_wait(use_awaitable));
+    BOOST_TEST(r1.index() == 1u); // timed out; the running task goes on
+    BOOST_TEST(!running.cancelled());
+
+    asio::steady_timer t2(ex, 5ms);
+    auto r2 = co_await (queued.async_wait(use_awaitable) || t2.async_wait(use_awaitable));
+    BOOST_TEST(r2.index() == 1u);
+    BOOST_TEST(queued.cancelled()); // not started: cancelled with the wait
+
+    asio::steady_timer t3(ex, std::chrono::hours(1));
+    auto r3 = co_await (ready.async_wait(use_awaitable) || t3.async_wait(use_awaitable));
+    BOOST_TEST_REQUIRE(r3.index() == 0u);
+    BOOST_TEST(std::get<0>(r3) == 3);
+  }());
+  gate.set();
+  BOOST_TEST(running.result() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(many_coroutines_awaiting_one_future_all_resume, *utf::timeout(60)) {
+  asio::io_context ioc;
+  cf::promise<int> p;
+  auto f = p.get_future();
+  int resumed = 0;
+  long sum = 0;
+  constexpr int n = 1000;
+  for (int i = 0; i < n; ++i)
+    asio::co_spawn(
+        ioc,
+        [&]() -> awaitable<void> {
+          sum += co_await f;
+          ++resumed;
+        },
+        asio::detached);
+  ioc.poll();
+  BOOST_TEST(resumed == 0);
+  std::thread setter([&] { p.set_result(3); });
+  ioc.run();
+  setter.join();
+  BOOST_TEST(resumed == n);
+  BOOST_TEST(sum == 3L * n);
+}
+
+BOOST_AUTO_TEST_CASE(destroyed_io_context_unlinks_pending_waits, *utf::timeout(120)) {
+  // Five tasks run, five are queued, ten coroutines wait on them; the
+  // io_context goes first. Its frames are destroyed, the waits unlinked;
+  // the tasks completing afterwards touch nothing freed (ASan checks).
+  cf::thread_pool_executor pool{{.max_workers = 5}};
+  test::event gate;
+  std::atomic<int> destroyed{0}, resumed{0};
+  std::vector<cf::future<int>> futures;
+  for (int i = 0; i < 10; ++i)
+    futures.push_back(pool.submit([&, i] {
+      gate.wait();
+      return i;
+    }));
+  {
+    asio::io_context ioc;
+    for (auto& f : futures)
+      asio::co_spawn(
+          ioc,
+          [&, f]() -> awaitable<void> {
+            frame_guard g{&destroyed};
+            co_await f;
+            resumed.fetch_add(1);
+          },
+          asio::detached);
+    ioc.poll();
+    BOOST_TEST(asio::use_service<cf::detail::async_op_service>(ioc).pending() == 10u);
+    BOOST_TEST(destroyed.load() == 0);
+  }
+  BOOST_TEST(destroyed.load() == 10);
+  gate.set();
+  for (int i = 0; i < 10; ++i)
+    BOOST_TEST(futures[static_cast<std::size_t>(i)].result() == i);
+  BOOST_TEST(resumed.load() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(io_context_destruction_races_completions, *utf::timeout(120)) {
+  // Completions land while the io_context is being destroyed, both before
+  // and after its service unlinks the waits; run under the sanitizers.
+  cf::thread_pool_executor pool{{.max_workers = 2}};
+  std::atomic<int> started{0}, destroyed{0};
+  constexpr int rounds = 300;
+  for (int r = 0; r < rounds; ++r) {
+    asio::io_context ioc;
+    for (int i = 0; i < 4; ++i)
+      asio::co_spawn(
+          ioc,
+          [&]() -> awaitable<void> {
+            started.fetch_add(1);
+            frame_guard g{&destroyed};
+            co_await pool.submit([i] { return i; });
+          },
+          asio::detached);
+    ioc.poll_one();
+    ioc.poll_one();
+  }
+  pool.shutdown(true);
+  // Every coroutine that started ended, resumed or destroyed.
+  BOOST_TEST(started.load() > 0);
+  BOOST_TEST(destroyed.load() == started.load());
+}
+
+BOOST_AUTO_TEST_CASE(future_void_and_callbacks_mix, *utf::timeout(60)) {
+  // An async wait and done callbacks on the same future: each runs once.
+  asio::io_context ioc;
+  cf::promise<void> p;
+  auto f = p.get_future();
+  int callbacks = 0, waits = 0;
+  f.add_done_callback([&](cf::future<void> const&) { ++callbacks; });
+  f.async_wait(asio::bind_executor(ioc, [&](std::exception_ptr e) {
+    BOOST_TEST(!e);
+    ++waits;
+  }));
+  f.add_done_callback([&](cf::future<void> const&) { ++callbacks; });
+  p.set_result();
+  ioc.run();
+  BOOST_TEST(callbacks == 2);
+  BOOST_TEST(waits == 1);
+}
+
+BOOST_AUTO_TEST_CASE(cancelled_future_completes_the_wait_with_cancelled_error,
+                     *utf::timeout(60)) {
+  asio::io_context ioc;
+  cf::promise<int> p;
+  auto f = p.get_future();
+  std::exception_ptr error;
+  f.async_wait(asio::bind_executor(ioc, [&](std::exception_ptr e, int) { error = e; }));
+  BOOST_TEST(f.cancel());
+  ioc.run();
+  BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
