@@ -484,7 +484,7 @@ BOOST_AUTO_TEST_CASE(io_context_destruction_races_completions, *utf::timeout(120
     for (int i = 0; i < 4; ++i)
       asio::co_spawn(
           ioc,
-          [&]() -> awaitable<void> {
+          [&, i]() -> awaitable<void> {
             started.fetch_add(1);
             frame_guard g{&destroyed};
             co_await pool.submit([i] { return i; });
