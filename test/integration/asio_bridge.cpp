@@ -27,6 +27,7 @@
 #include <boost/asio/experimental/promise.hpp>
 #include <boost/asio/experimental/use_promise.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
@@ -205,7 +206,10 @@ BOOST_AUTO_TEST_CASE(works_with_every_standard_token, *utf::timeout(60)) {
     auto [e, v] = co_await bad.async_wait(asio::as_tuple(use_awaitable));
     BOOST_TEST(static_cast<bool>(e));
     BOOST_TEST(v == 0);
-    auto promise = f.async_wait(asio::experimental::use_promise);
+    // An experimental::promise is not thread-safe: its handler must complete
+    // on the awaiting coroutine's executor, so bind it there.
+    auto promise = f.async_wait(asio::bind_executor(co_await asio::this_coro::executor,
+                                                    asio::experimental::use_promise));
     BOOST_TEST(co_await promise(use_awaitable) == 42);
     // The future is itself an operation: f(token).
     BOOST_TEST(co_await f(use_awaitable) == 42);
@@ -527,6 +531,97 @@ BOOST_AUTO_TEST_CASE(cancelled_future_completes_the_wait_with_cancelled_error,
   BOOST_TEST(f.cancel());
   ioc.run();
   BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+}
+
+BOOST_AUTO_TEST_CASE(cancellation_races_completion, *utf::timeout(120)) {
+  // The cancel is emitted while the task may be finishing on a worker: the
+  // wait ends exactly once, with the value or with cancelled_error.
+  cf::thread_pool_executor pool{{.max_workers = 2}};
+  int values = 0, cancels = 0;
+  constexpr int rounds = 2000;
+  for (int r = 0; r < rounds; ++r) {
+    asio::io_context ioc;
+    asio::cancellation_signal signal;
+    auto f = pool.submit([r] { return r; });
+    asio::co_spawn(
+        ioc,
+        [&, f]() -> awaitable<void> {
+          try {
+            BOOST_TEST(co_await f == r);
+            ++values;
+          } catch (cf::cancelled_error const&) {
+            ++cancels;
+          }
+        },
+        asio::bind_cancellation_slot(signal.slot(), asio::detached));
+    ioc.poll_one(); // started, waiting (or done)
+    signal.emit(asio::cancellation_type::terminal);
+    ioc.run();
+  }
+  BOOST_TEST(values + cancels == rounds);
+}
+
+BOOST_AUTO_TEST_CASE(coroutine_on_a_pool_resumes_on_that_pool, *utf::timeout(60)) {
+  // The associated executor is the coroutine's: here another pool.
+  cf::thread_pool_executor home{{.max_workers = 1, .thread_name_prefix = "home"}};
+  cf::thread_pool_executor work{{.max_workers = 2, .thread_name_prefix = "work"}};
+  std::string before, during, after;
+  auto done = asio::co_spawn(
+      home.get_executor(),
+      [&]() -> awaitable<void> {
+        before = test::thread_name();
+        during = co_await work.submit([] { return test::thread_name(); });
+        after = test::thread_name();
+      },
+      asio::use_future);
+  done.get();
+  BOOST_TEST(before == "home_0");
+  BOOST_TEST(during.rfind("work_", 0) == 0);
+  BOOST_TEST(after == "home_0");
+}
+
+BOOST_AUTO_TEST_CASE(multithreaded_io_context_with_strands, *utf::timeout(120)) {
+  // Two threads run the io_context; each coroutine is on its own strand and
+  // awaits many offloads. Counts only; TSan checks the rest.
+  cf::thread_pool_executor pool{{.max_workers = 2}};
+  asio::io_context ioc;
+  std::atomic<long> sum{0};
+  constexpr int coroutines = 50, hops = 40;
+  for (int c = 0; c < coroutines; ++c)
+    asio::co_spawn(
+        asio::make_strand(ioc),
+        [&]() -> awaitable<void> {
+          for (int i = 0; i < hops; ++i)
+            sum.fetch_add(co_await pool.submit([i] { return i; }));
+        },
+        asio::detached);
+  std::thread second([&] { ioc.run(); });
+  ioc.run();
+  second.join();
+  BOOST_TEST(sum.load() == static_cast<long>(coroutines) * hops * (hops - 1) / 2);
+}
+
+BOOST_AUTO_TEST_CASE(cancel_after_the_result_leaves_the_future, *utf::timeout(60)) {
+  // asyncio's test_wrap_future_cancel2: the future already has its result;
+  // cancelling the wait changes nothing in it.
+  cf::promise<int> p;
+  p.set_result(42);
+  auto f = p.get_future();
+  asio::io_context ioc;
+  asio::cancellation_signal signal;
+  std::exception_ptr error;
+  int got = 0;
+  f.async_wait(asio::bind_cancellation_slot(
+      signal.slot(), asio::bind_executor(ioc, [&](std::exception_ptr e, int v) {
+        error = e;
+        got = v;
+      })));
+  signal.emit(asio::cancellation_type::terminal);
+  ioc.run();
+  BOOST_TEST(!error);
+  BOOST_TEST(got == 42);
+  BOOST_TEST(!f.cancelled());
+  BOOST_TEST(f.result() == 42);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
