@@ -193,7 +193,7 @@ protected:
     if (slot_.is_connected())
       slot_.clear();
     // The handler outlives the op's memory (it may own what frees others).
-    Handler h(std::move(handler_));
+    [[maybe_unused]] Handler h(std::move(handler_));
     free();
   }
 
