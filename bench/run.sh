@@ -4,24 +4,52 @@
 #
 # Distributed under the Boost Software License, Version 1.0.
 #
-# The thread pool benchmark in one command: configures and builds a Release
-# build in <repo>/build-bench when needed, then runs thread_pool_bench with
-# these arguments (see --help), e.g.
+# The benchmarks in one command: configures and builds a Release build in
+# <repo>/build-bench when needed, then runs thread_pool_bench and
+# bridge_bench, one after the other, with these arguments (see --help), e.g.
 #
-#   bench/run.sh                      # 2 workers, median of 3
+#   bench/run.sh                      # both; 2 workers, median of 3 / of 5
 #   bench/run.sh --workers 4 --json results.json
-#   bench/run.sh --scaling 1,2,4,8,16
-#   bench/run.sh --quick --only ours,asio
+#   bench/run.sh --quick
+#   bench/run.sh thread_pool --scaling 1,2,4,8,16
+#   bench/run.sh thread_pool --quick --only ours,asio
+#   bench/run.sh bridge --only ours,raw --repeat 9
+#
+# A first argument `thread_pool` or `bridge` runs that benchmark alone. With
+# both, each gets the arguments; --json FILE writes FILE for the thread pool
+# and FILE with .bridge before its extension (results.bridge.json) for the
+# bridge. --scaling and --only belong to one benchmark each (the pools and
+# the bridge variants differ), so with either of them and no name, only
+# thread_pool_bench runs, as before the bridge benchmark existed.
 #
 # Environment: CONCURRENT_FUTURES_BENCH_BUILD_DIR (default <repo>/build-bench);
 # CONCURRENT_FUTURES_BENCH_CMAKE_ARGS, extra configure arguments, e.g.
-# "-DCONCURRENT_FUTURES_BENCH_STATIC=ON" for a binary to carry elsewhere
-# (copy python_thread_pool.py beside it). Build output goes to stderr.
+# "-DCONCURRENT_FUTURES_BENCH_STATIC=ON" for binaries to carry elsewhere
+# (copy python_thread_pool.py and python_bridge.py beside them). Build output
+# goes to stderr. The exit status is the first failure's, else 0.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 build="${CONCURRENT_FUTURES_BENCH_BUILD_DIR:-$root/build-bench}"
+
+benches=(thread_pool bridge)
+case "${1:-}" in
+thread_pool | bridge)
+  benches=("$1")
+  shift
+  ;;
+esac
+if [[ ${#benches[@]} -eq 2 ]]; then
+  for a in "$@"; do
+    if [[ "$a" == --scaling || "$a" == --only ]]; then
+      echo "run.sh: $a is thread_pool_bench's option: running it alone" \
+        "(bench/run.sh bridge ... for the bridge benchmark)" >&2
+      benches=(thread_pool)
+      break
+    fi
+  done
+fi
 
 cache="$build/CMakeCache.txt"
 if [[ ! -f "$cache" ]] || ! grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$cache" \
@@ -33,6 +61,47 @@ if [[ ! -f "$cache" ]] || ! grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$cache"
     -DCONCURRENT_FUTURES_BUILD_DEMOS=OFF \
     ${CONCURRENT_FUTURES_BENCH_CMAKE_ARGS:-} >&2
 fi
-cmake --build "$build" --target thread_pool_bench -j "$(nproc 2>/dev/null || echo 2)" >&2
+targets=()
+for b in "${benches[@]}"; do
+  targets+=("${b}_bench")
+done
+cmake --build "$build" --target "${targets[@]}" -j "$(nproc 2>/dev/null || echo 2)" >&2
 
-exec "$build/bench/thread_pool_bench" --python-script "$here/python_thread_pool.py" "$@"
+# The arguments for the bridge when both run: --json FILE becomes
+# FILE.bridge.json (before the extension, if any).
+bridge_args() {
+  local json=0 a
+  for a in "$@"; do
+    if [[ $json -eq 1 ]]; then
+      json=0
+      if [[ "$a" == *.* && "${a##*/}" == *.* ]]; then
+        printf '%s\0' "${a%.*}.bridge.${a##*.}"
+      else
+        printf '%s\0' "$a.bridge.json"
+      fi
+      continue
+    fi
+    [[ "$a" == --json ]] && json=1
+    printf '%s\0' "$a"
+  done
+}
+
+status=0
+for b in "${benches[@]}"; do
+  case "$b" in
+  thread_pool)
+    "$build/bench/thread_pool_bench" --python-script "$here/python_thread_pool.py" "$@" \
+      || { rc=$?; [[ $status -ne 0 ]] || status=$rc; }
+    ;;
+  bridge)
+    args=("$@")
+    if [[ ${#benches[@]} -eq 2 ]]; then
+      [[ $# -eq 0 ]] || mapfile -d '' -t args < <(bridge_args "$@")
+      echo
+    fi
+    "$build/bench/bridge_bench" --python-script "$here/python_bridge.py" ${args[@]+"${args[@]}"} \
+      || { rc=$?; [[ $status -ne 0 ]] || status=$rc; }
+    ;;
+  esac
+done
+exit "$status"

@@ -17,6 +17,8 @@
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 
+#include "bench_common.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/version.hpp>
@@ -24,19 +26,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <filesystem>
 #include <fstream>
 #include <future>
 #include <iostream>
 #include <limits>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -46,13 +45,28 @@
 #include <utility>
 #include <vector>
 
-#include <unistd.h>
-
 namespace cf = concurrent::futures;
 namespace asio = boost::asio;
-using clock_type = std::chrono::steady_clock;
+using bench::clock_type;
 
 namespace {
+
+using bench::count_text;
+using bench::elapsed;
+using bench::find_on_path;
+using bench::fixed;
+using bench::json_escape;
+using bench::json_num;
+using bench::json_number;
+using bench::json_string;
+using bench::load_average;
+using bench::median;
+using bench::parse_int_list;
+using bench::print_rule;
+using bench::shell_quote;
+using bench::si;
+using bench::target;
+using bench::write_target_json;
 
 // ------------------------------------------------------------ configuration
 
@@ -140,36 +154,10 @@ struct sample {
   }
 };
 
-double elapsed(clock_type::time_point t0, clock_type::time_point t1) {
-  return std::chrono::duration<double>(t1 - t0).count();
-}
-
 std::int64_t expected_sum(std::size_t n) {
   auto const m = static_cast<std::int64_t>(n);
   return m * (m - 1) / 2;
 }
-
-// Blocks `count` tasks until all of them run at once, so a pool that starts
-// threads lazily has all of them before the clock starts. Gives up after a
-// few seconds rather than hang on a pool that reuses a thread instead.
-class start_gate {
-public:
-  explicit start_gate(int count) : left_(count) {}
-
-  void arrive_and_wait() {
-    std::unique_lock lock(mutex_);
-    if (--left_ == 0) {
-      cv_.notify_all();
-      return;
-    }
-    cv_.wait_for(lock, std::chrono::seconds(5), [this] { return left_ <= 0; });
-  }
-
-private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  int left_;
-};
 
 int identity(int x) {
   return x;
@@ -182,18 +170,7 @@ public:
   using future_type = cf::future<int>;
 
   explicit ours_pool(int workers) : pool_{{.max_workers = workers}} {
-    start_gate gate(workers);
-    std::vector<future_type> fs;
-    for (int i = 0; i < workers; ++i)
-      fs.push_back(pool_.submit([&gate] {
-        gate.arrive_and_wait();
-        return 0;
-      }));
-    for (auto& f : fs)
-      f.result();
-    if (pool_.thread_count() != static_cast<std::size_t>(workers))
-      throw std::runtime_error("started " + std::to_string(pool_.thread_count()) +
-                               " threads, not " + std::to_string(workers));
+    bench::start_workers(pool_, workers);
   }
 
   future_type submit(int i) {
@@ -217,15 +194,7 @@ public:
   using future_type = std::future<int>;
 
   explicit asio_pool(int workers) : pool_(static_cast<std::size_t>(workers)) {
-    start_gate gate(workers);
-    std::vector<future_type> fs;
-    for (int i = 0; i < workers; ++i)
-      fs.push_back(post([&gate] {
-        gate.arrive_and_wait();
-        return 0;
-      }));
-    for (auto& f : fs)
-      f.get();
+    bench::start_workers(pool_, workers);
   }
   asio_pool(asio_pool const&) = delete;
   asio_pool& operator=(asio_pool const&) = delete;
@@ -372,52 +341,6 @@ sample run_cpp(workload w, int workers, std::size_t n) {
 
 // ------------------------------------------------------------ Python
 
-std::string shell_quote(std::string const& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'')
-      q += "'\\''";
-    else
-      q += c;
-  }
-  return q + "'";
-}
-
-std::string find_on_path(std::string const& name) {
-  if (name.find('/') != std::string::npos)
-    return ::access(name.c_str(), X_OK) == 0 ? name : std::string();
-  char const* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (dir.empty())
-      dir = ".";
-    std::string const candidate = dir + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0)
-      return candidate;
-  }
-  return {};
-}
-
-std::string find_script(std::string const& given) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!given.empty())
-    return fs::exists(given, ec) ? given : std::string();
-  auto const self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    auto const beside = self.parent_path() / "python_thread_pool.py";
-    if (fs::exists(beside, ec))
-      return beside.string();
-  }
-#ifdef CONCURRENT_FUTURES_BENCH_SOURCE_DIR
-  std::string const source = CONCURRENT_FUTURES_BENCH_SOURCE_DIR "/python_thread_pool.py";
-  if (fs::exists(source, ec))
-    return source;
-#endif
-  return {};
-}
-
 struct python_env {
   std::string interpreter; // empty: not found
   std::string script;      // empty: not found
@@ -425,44 +348,19 @@ struct python_env {
   std::string why_not;     // the row's text when Python cannot run
 };
 
-std::optional<double> json_number(std::string const& text, std::string const& name) {
-  auto const k = text.find("\"" + name + "\":");
-  if (k == std::string::npos)
-    return std::nullopt;
-  char const* p = text.c_str() + k + name.size() + 3;
-  char* end = nullptr;
-  double const v = std::strtod(p, &end);
-  if (end == p)
-    return std::nullopt;
-  return v;
-}
-
-std::string json_string(std::string const& text, std::string const& name) {
-  auto k = text.find("\"" + name + "\": \"");
-  if (k == std::string::npos)
-    return {};
-  k += name.size() + 5;
-  auto const e = text.find('"', k);
-  return e == std::string::npos ? std::string() : text.substr(k, e - k);
-}
-
 sample run_python(python_env& py, workload w, int workers, std::size_t n) {
   sample s;
   s.n = n;
   std::string const cmd = shell_quote(py.interpreter) + " " + shell_quote(py.script) +
                           " --workload " + key(w) + " --n " + std::to_string(n) +
                           " --workers " + std::to_string(workers);
-  std::fflush(nullptr);
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (!pipe) {
+  std::string out;
+  auto const started = bench::run_capture(cmd, out);
+  if (!started) {
     s.error = "cannot start " + cmd;
     return s;
   }
-  std::string out;
-  char buf[4096];
-  while (std::size_t const got = std::fread(buf, 1, sizeof buf, pipe))
-    out.append(buf, got);
-  int const status = ::pclose(pipe);
+  int const status = *started;
   auto const seconds = json_number(out, "seconds");
   if (status != 0 || !seconds || out.find("\"checksum_ok\": true") == std::string::npos) {
     s.error = "python run failed (status " + std::to_string(status) + "): " + out;
@@ -507,14 +405,6 @@ sample run_one(pool_kind p, workload w, int workers, std::size_t n, python_env& 
   return {};
 }
 
-double median(std::vector<double> v) {
-  if (v.empty())
-    return std::numeric_limits<double>::quiet_NaN();
-  std::sort(v.begin(), v.end());
-  auto const m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
 // The runs of one pool on one workload.
 struct series {
   std::vector<sample> runs;
@@ -550,101 +440,6 @@ struct series {
   }
 };
 
-std::string si(double v) {
-  char buf[32];
-  if (!std::isfinite(v))
-    return "-";
-  // Three significant digits, trailing zeros kept: 1.50M, 47.0k, 730k.
-  char const* suffix = "";
-  if (v >= 999.5e3) {
-    v /= 1e6;
-    suffix = "M";
-  } else if (v >= 999.5) {
-    v /= 1e3;
-    suffix = "k";
-  }
-  int const decimals = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
-  std::snprintf(buf, sizeof buf, "%.*f%s", decimals, v, suffix);
-  return buf;
-}
-
-std::string fixed(double v, int digits = 2) {
-  if (!std::isfinite(v))
-    return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
-std::string count_text(std::size_t n) {
-  if (n >= 1'000'000 && n % 1'000'000 == 0)
-    return std::to_string(n / 1'000'000) + "M";
-  if (n >= 1'000 && n % 1'000 == 0)
-    return std::to_string(n / 1'000) + "k";
-  return std::to_string(n);
-}
-
-std::string json_escape(std::string const& s) {
-  std::string r;
-  for (char c : s) {
-    switch (c) {
-    case '"':
-      r += "\\\"";
-      break;
-    case '\\':
-      r += "\\\\";
-      break;
-    case '\n':
-      r += "\\n";
-      break;
-    case '\t':
-      r += "\\t";
-      break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        r += buf;
-      } else {
-        r += c;
-      }
-    }
-  }
-  return r;
-}
-
-std::string json_num(double v) {
-  if (!std::isfinite(v))
-    return "null";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
-struct target {
-  std::string what;
-  std::string need_text;
-  double needed;
-  bool at_least; // measured >= needed; else measured <= needed
-  double measured = std::numeric_limits<double>::quiet_NaN();
-
-  bool evaluated() const { return std::isfinite(measured); }
-  bool pass() const { return at_least ? measured >= needed : measured <= needed; }
-  std::string verdict() const {
-    if (!evaluated())
-      return "n/a (not measured)";
-    if (pass())
-      return "PASS";
-    if (at_least)
-      return "MISS (" + fixed((1 - measured / needed) * 100, 0) + "% short)";
-    return "MISS (" + fixed(measured / needed, 1) + "x the limit)";
-  }
-};
-
-void print_rule(std::size_t width) {
-  std::cout << std::string(width, '-') << '\n';
-}
-
 std::string runs_text(series const& s, workload w) {
   std::string r;
   for (auto& x : s.runs) {
@@ -671,22 +466,6 @@ void usage(std::ostream& os) {
         "  --json FILE        also write the results as JSON\n"
         "  --python PYTHON    interpreter (default python3 on PATH)\n"
         "  --python-script P  python_thread_pool.py (default: beside this binary)\n";
-}
-
-std::vector<int> parse_int_list(std::string const& s, char const* what) {
-  std::vector<int> r;
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    char* end = nullptr;
-    long const v = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || v <= 0 || v > 4096)
-      throw std::invalid_argument(std::string("bad ") + what + ": " + s);
-    r.push_back(static_cast<int>(v));
-  }
-  if (r.empty())
-    throw std::invalid_argument(std::string("empty ") + what);
-  return r;
 }
 
 options parse(int argc, char** argv) {
@@ -737,15 +516,6 @@ options parse(int argc, char** argv) {
   return o;
 }
 
-// The 1-minute load average, to judge how noisy a run was (Linux only).
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string first;
-  if (!(in >> first))
-    return "unknown";
-  return first;
-}
-
 std::string workers_text(options const& o) {
   if (o.scaling.empty())
     return std::to_string(o.workers);
@@ -762,16 +532,7 @@ std::string workers_text(options const& o) {
 
 void print_header(options const& o, python_env const& py) {
   std::cout << "concurrent-futures thread pool benchmark\n"
-            << "machine: " << std::thread::hardware_concurrency() << " hardware threads"
-            << " (load average " << load_average() << " at start)"
-            << "; compiler: " << __VERSION__ << "; Boost " << BOOST_VERSION / 100000
-            << '.' << BOOST_VERSION / 100 % 1000
-#ifdef NDEBUG
-            << "; optimised build"
-#else
-            << "; DEBUG build (assertions on): figures are not representative"
-#endif
-            << '\n'
+            << bench::machine_text() << '\n'
             << "workers=" << workers_text(o) << "; median of " << o.repeat
             << " run(s), pools interleaved within each repeat"
             << (o.quick ? "; --quick: 10x fewer tasks" : "")
@@ -928,20 +689,8 @@ void write_runs_json(std::ostream& js, Runs const& runs, workload w) {
   js << ']';
 }
 
-template <class Target>
-void write_target_json(std::ostream& js, Target const& t) {
-  js << "{\"target\": \"" << json_escape(t.what) << "\", \"needed\": \""
-     << json_escape(t.need_text) << "\", \"measured\": " << json_num(t.measured)
-     << ", \"pass\": " << (t.evaluated() ? (t.pass() ? "true" : "false") : "null") << '}';
-}
-
 void write_config_json(std::ostream& js, options const& o, python_env const& py) {
-  js << "  \"config\": {\"workers\": " << o.workers << ", \"repeat\": " << o.repeat
-     << ", \"quick\": " << (o.quick ? "true" : "false")
-     << ", \"hardware_threads\": " << std::thread::hardware_concurrency()
-     << ", \"compiler\": \"" << json_escape(__VERSION__)
-     << "\", \"boost\": " << BOOST_VERSION << ", \"python\": \""
-     << json_escape(py.version) << "\"},\n";
+  bench::write_config_json(js, o.workers, o.repeat, o.quick, py.version);
 }
 
 int run_main(options const& o, python_env& py) {
@@ -1137,7 +886,7 @@ int main(int argc, char** argv) {
   if (selected(o, pool_kind::python) && o.scaling.empty()) {
     std::string const name = o.python.empty() ? "python3" : o.python;
     py.interpreter = find_on_path(name);
-    py.script = find_script(o.python_script);
+    py.script = bench::find_script(o.python_script, "python_thread_pool.py");
     if (py.interpreter.empty())
       py.why_not = name + " not found";
     else if (py.script.empty())
