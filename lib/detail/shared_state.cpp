@@ -60,7 +60,7 @@ shared_state_base::~shared_state_base() {
   for (waiter* w = head_; w != nullptr;) {
     waiter* next = w->next_;
     w->linked_ = false;
-    if (w->deferred_)
+    if (w->mode_ == waiter::mode::deferred)
       w->discard();
     w = next;
   }
@@ -122,10 +122,11 @@ waiter* shared_state_base::wake_waiters(waiter::wake_on which,
       (w->next_ ? w->next_->prev_ : tail_) = w->prev_;
       w->prev_ = w->next_ = nullptr;
       w->linked_ = false;
-      if (w->deferred_) {
+      if (w->mode_ == waiter::mode::deferred ||
+          (w->mode_ == waiter::mode::claimed && w->claim(*this, now))) {
         (deferred_tail ? deferred_tail->next_ : deferred_head) = w;
         deferred_tail = w;
-      } else {
+      } else if (w->mode_ == waiter::mode::locked) {
         w->complete(*this, now);
       }
     }

@@ -44,8 +44,17 @@ public:
   async_op_base& operator=(async_op_base const&) = delete;
 
   /// Fires the op once; false if it had already fired. Safe from any
-  /// thread, also under a future's lock.
+  /// thread; under a lock, prefer claim() then post_claimed().
   bool fire(reason why) noexcept;
+
+  /// The first half of fire(), for a caller holding a future's lock: true
+  /// if this call fired the op. Then post_claimed() must follow, after the
+  /// lock is released: the op stays alive until it has.
+  bool claim(reason why) noexcept;
+
+  /// The second half: posts the invoker (unless the initiation still holds
+  /// the op). The op may be gone when this returns.
+  void post_claimed() noexcept;
 
   /// The reason it fired; read after the invoker runs.
   reason fired_because() const noexcept { return reason_; }
@@ -119,6 +128,9 @@ private:
   mutable std::mutex mutex_;
   async_op_base* head_ = nullptr;
   bool shut_down_ = false;
+  // Ops claimed under a future's lock whose invoker is not posted yet: the
+  // context must not go before these posts are done.
+  std::atomic<int> posting_{0};
 };
 
 /// An op that waits on one or more futures: a waiter node per future.
@@ -131,7 +143,11 @@ public:
   struct node final : waiter {
     wait_op_base* op = nullptr;
     shared_state_base* state = nullptr;
-    explicit node(wake_on on = wake_on::settled) noexcept : waiter(on) {}
+    // This node's completion fired the op, so it is unlinked already. Set
+    // under the future's lock, read by the invoker and the service.
+    std::atomic<bool> fired_op{false};
+    explicit node(wake_on on = wake_on::settled) noexcept : waiter(on, mode::claimed) {}
+    bool claim(shared_state_base& s, future_status now) noexcept override;
     void complete(shared_state_base& s, future_status now) noexcept override;
   };
 
@@ -151,7 +167,8 @@ protected:
   void unlink_sources() noexcept override;
 
 private:
-  void settled(shared_state_base& s, future_status now) noexcept;
+  // Whether the future settling as `now` meets the condition.
+  bool meets_condition(shared_state_base& s, future_status now) noexcept;
 
   std::span<node> nodes_;
   condition when_;

@@ -63,9 +63,27 @@ public:
   bool linked() const noexcept { return linked_; }
 
 protected:
+  /// How the waiter is called when the future gets where it wakes.
+  enum class mode : std::uint8_t {
+    /// complete() under the lock; removable.
+    locked,
+    /// complete() after the lock is released; not removable (callbacks).
+    deferred,
+    /// claim() under the lock, and if it returns true, complete() after the
+    /// lock is released; removable. For work too slow to do under the lock
+    /// (posting to an executor) whose owner keeps the waiter alive until
+    /// complete() has run once claim() said yes.
+    claimed,
+  };
+
   explicit waiter(wake_on on, bool deferred = false) noexcept
-      : wake_on_(on), deferred_(deferred) {}
+      : wake_on_(on), mode_(deferred ? mode::deferred : mode::locked) {}
+  waiter(wake_on on, mode m) noexcept : wake_on_(on), mode_(m) {}
   ~waiter() = default;
+
+  /// For `claimed` waiters: called under the lock, once; true to have
+  /// complete() called after the lock is released.
+  virtual bool claim(shared_state_base&, future_status) noexcept { return true; }
 
   /// Called once, when the future reaches the state the waiter wakes on.
   /**
@@ -87,7 +105,7 @@ private:
   waiter* prev_ = nullptr;
   waiter* next_ = nullptr;
   wake_on wake_on_;
-  bool deferred_;
+  mode mode_;
   bool linked_ = false;
 };
 
