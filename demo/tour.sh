@@ -27,6 +27,9 @@ demos=(
   "callbacks:add_done_callback and per-future exceptions"
   "search_engines:first answer wins; cancel vs cooperative stop"
   "executor_factory:one factory, used through cf::executor"
+  "gather_files:a coroutine reads ten files at once with run_in_executor"
+  "process_files:110 files by a loop and by a coroutine, timed and compared"
+  "ping_primes:a coroutine server stays responsive by offloading CPU work"
 )
 
 if [[ ! -d $build_dir ]]; then

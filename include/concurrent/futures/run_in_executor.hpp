@@ -121,7 +121,9 @@ struct is_future_initiation<initiate_run_in_executor<Executor>> : std::true_type
 /**
  * Submitted when the operation is initiated (for lazy tokens such as
  * `asio::deferred` or `asio::use_awaitable`, when it is launched or
- * awaited). Bind arguments into `fn` (a lambda or `std::bind_front`).
+ * awaited). Bind arguments into `fn` with `std::bind_front`, or a lambda
+ * named before the `co_await` (g++ 12 destroys a capturing lambda twice when
+ * it is a temporary inside a `co_await` expression).
  *
  * @par Completion Signature
  * `void(std::exception_ptr, R)` (`void(std::exception_ptr)` if R is void):
@@ -166,6 +168,10 @@ boost::asio::awaitable<call_result_t<Fn, Args...>> run_on_default(Fn fn, Args...
 /// Runs `fn(args...)` on the default executor of the awaiting coroutine's
 /// execution context and resumes with the result (`asyncio.to_thread`).
 /**
+ * With g++ 12, do not write a capturing lambda as a temporary inside the
+ * `co_await` expression (`co_await cf::to_thread([s] {...})`): that compiler
+ * destroys it twice. Pass arguments through `args`, or name the lambda.
+ *
  * Like Python's, this is a coroutine: nothing is submitted until it is
  * awaited. `fn` and `args` are decay-copied into it. To start several
  * before awaiting any, use `run_in_executor(cf::default_executor(ctx), ...)`.
