@@ -256,6 +256,11 @@ public:
    * already runs, `terminal` and `partial` complete the wait at once with
    * `cancelled_error` and leave the task running; `total` is then ignored.
    *
+   * @par Thread Safety
+   * Safe to call from any thread, also on a future others wait on; each
+   * call is its own operation. Cancellation must be emitted on the handler's
+   * executor, as Asio requires of every operation.
+   *
    * @code
    * int n = co_await pool.submit(count_primes, 1'000'000);   // same thing
    * auto [e, n] = co_await f.async_wait(asio::as_tuple(asio::use_awaitable));

@@ -89,6 +89,8 @@ shutdown_default_executor(boost::asio::execution_context& context);
  *
  * @param executor Any executor of this library (`cf::executor`).
  * @returns `cf::future<R>`, R the call's decayed result type.
+ * @par Thread Safety
+ * As `executor.submit`: safe from any thread.
  * @throws what `executor.submit` throws (shut down, broken).
  */
 template <class Executor, class F, class... Args>
