@@ -334,4 +334,23 @@ BOOST_AUTO_TEST_CASE(async_next_stress_with_a_pool, *utf::timeout(120)) {
   BOOST_TEST(sum == static_cast<long>(n) * (n - 1) / 2);
 }
 
+BOOST_AUTO_TEST_CASE(async_next_with_timeout_survives_io_context_teardown,
+                     *utf::timeout(60)) {
+  cf::promise<int> p;
+  std::vector<cf::future<int>> futures{p.get_future()};
+  cf::as_completed pending(futures, std::chrono::hours(1));
+  bool handled = false;
+  {
+    boost::asio::io_context ioc;
+    pending.async_next(boost::asio::bind_executor(
+        ioc,
+        [&](std::exception_ptr, std::optional<cf::future<int>>) { handled = true; }));
+    ioc.poll();
+  }
+  p.set_result(1); // the op was unlinked from the queue: nothing touches it
+  BOOST_TEST(!handled);
+  // The queue took the future back in line: nothing was handed out.
+  BOOST_TEST(pending.unfinished() == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

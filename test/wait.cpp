@@ -357,4 +357,26 @@ BOOST_AUTO_TEST_CASE(async_wait_stress_against_completions, *utf::timeout(120)) 
   BOOST_TEST(rounds_done == 500);
 }
 
+BOOST_AUTO_TEST_CASE(async_wait_with_timeout_survives_io_context_teardown,
+                     *utf::timeout(60)) {
+  // A pending wait with a timer: the io_context goes first (its service and
+  // its timer service both tear down), then the futures complete.
+  std::vector<cf::promise<int>> promises(3);
+  auto futures = test::futures_of(promises);
+  int handled = 0;
+  {
+    boost::asio::io_context ioc;
+    cf::async_wait(futures, {.timeout = std::chrono::hours(1)},
+                   boost::asio::bind_executor(
+                       ioc, [&](std::exception_ptr, auto const&) { ++handled; }));
+    cf::async_wait(futures, {.timeout = 0s},
+                   boost::asio::bind_executor(
+                       ioc, [&](std::exception_ptr, auto const&) { ++handled; }));
+    ioc.poll_one();
+  }
+  for (auto& p : promises)
+    p.set_result(1);
+  BOOST_TEST(handled <= 1); // the expired one may have run; the other never
+}
+
 BOOST_AUTO_TEST_SUITE_END()
