@@ -19,13 +19,22 @@ struct completion_queue::node final : waiter {
   // Handed to the consumer: its future may be gone, so its state must not
   // be touched again (the completion already unlinked the node).
   bool returned = false;
+  // An async_next this completion claimed, to post after the future's lock.
+  next_op_base* to_post = nullptr;
 
-  node() noexcept : waiter(wake_on::settled) {}
+  node() noexcept : waiter(wake_on::settled, mode::claimed) {}
 
   // Under the future's lock, so the queue outlives the call: its destructor
   // removes every node, which takes that lock.
+  bool claim(shared_state_base&, future_status) noexcept override {
+    to_post = owner->push(*this);
+    return to_post != nullptr;
+  }
+
+  // After the lock: the claimed op keeps its handler, and with it whatever
+  // owns this queue, alive until it is posted.
   void complete(shared_state_base&, future_status) noexcept override {
-    owner->push(*this);
+    std::exchange(to_post, nullptr)->post_claimed();
   }
 };
 
@@ -47,7 +56,7 @@ completion_queue::completion_queue(std::span<shared_state_base* const> states)
   for (std::size_t i = 0; i < states_.size(); ++i) {
     nodes_[i].owner = this;
     if (!states_[i]->add_waiter(nodes_[i]))
-      push(nodes_[i]);
+      push(nodes_[i]); // no async_next can wait yet
   }
 }
 
@@ -66,7 +75,7 @@ completion_queue::~completion_queue() {
       states_[i]->remove_waiter(nodes_[i]);
 }
 
-void completion_queue::push(node& n) noexcept {
+next_op_base* completion_queue::push(node& n) noexcept {
   // Everything, the wake-up included, under the queue's mutex: once the
   // consumer has popped this node it may destroy the queue without taking
   // the future's lock again (see the destructor).
@@ -77,8 +86,15 @@ void completion_queue::push(node& n) noexcept {
   impl_->sequence.fetch_add(1, std::memory_order_release);
   if (std::exchange(impl_->consumer_sleeps, false))
     futex_wake(impl_->sequence, 1);
-  if (auto* op = std::exchange(impl_->consumer, nullptr))
-    hand_over(*op, *pop());
+  auto* op = std::exchange(impl_->consumer, nullptr);
+  if (op == nullptr)
+    return nullptr;
+  node& first = *pop();
+  first.returned = true;
+  ++returned_;
+  op->take(static_cast<std::size_t>(&first - nodes_.get()));
+  op->queue_ = nullptr;
+  return op->claim(async_op_base::reason::ready) ? op : nullptr;
 }
 
 // Under the mutex.
