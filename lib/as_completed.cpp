@@ -26,9 +26,10 @@ struct completion_queue::node final : waiter {
 
   // Under the future's lock, so the queue outlives the call: its destructor
   // removes every node, which takes that lock.
+  // Nothing here may touch the node once push() has returned: a blocking
+  // consumer may by then have taken it and destroyed the queue.
   bool claim(shared_state_base&, future_status) noexcept override {
-    to_post = owner->push(*this);
-    return to_post != nullptr;
+    return owner->push(*this);
   }
 
   // After the lock: the claimed op keeps its handler, and with it whatever
@@ -75,7 +76,7 @@ completion_queue::~completion_queue() {
       states_[i]->remove_waiter(nodes_[i]);
 }
 
-next_op_base* completion_queue::push(node& n) noexcept {
+bool completion_queue::push(node& n) noexcept {
   // Everything, the wake-up included, under the queue's mutex: once the
   // consumer has popped this node it may destroy the queue without taking
   // the future's lock again (see the destructor).
@@ -88,13 +89,18 @@ next_op_base* completion_queue::push(node& n) noexcept {
     futex_wake(impl_->sequence, 1);
   auto* op = std::exchange(impl_->consumer, nullptr);
   if (op == nullptr)
-    return nullptr;
+    return false;
+  // An async_next waits, so the queue was empty: `first` is `n`, and the
+  // queue stays alive until that op has been posted.
   node& first = *pop();
   first.returned = true;
   ++returned_;
   op->take(static_cast<std::size_t>(&first - nodes_.get()));
   op->queue_ = nullptr;
-  return op->claim(async_op_base::reason::ready) ? op : nullptr;
+  if (!op->claim(async_op_base::reason::ready))
+    return false;
+  n.to_post = op;
+  return true;
 }
 
 // Under the mutex.

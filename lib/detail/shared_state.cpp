@@ -122,12 +122,14 @@ waiter* shared_state_base::wake_waiters(waiter::wake_on which,
       (w->next_ ? w->next_->prev_ : tail_) = w->prev_;
       w->prev_ = w->next_ = nullptr;
       w->linked_ = false;
-      if (w->mode_ == waiter::mode::deferred ||
-          (w->mode_ == waiter::mode::claimed && w->claim(*this, now))) {
+      // Read once: a waiter that declines its claim may be freed by its
+      // owner as soon as claim() returns, so it is not touched again.
+      auto const mode = w->mode_;
+      if (mode == waiter::mode::locked) {
+        w->complete(*this, now);
+      } else if (mode == waiter::mode::deferred || w->claim(*this, now)) {
         (deferred_tail ? deferred_tail->next_ : deferred_head) = w;
         deferred_tail = w;
-      } else if (w->mode_ == waiter::mode::locked) {
-        w->complete(*this, now);
       }
     }
     w = next;

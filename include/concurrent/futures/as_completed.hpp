@@ -91,9 +91,9 @@ private:
   void cancel_consumer(next_op_base& op) noexcept;
   void detach(next_op_base& op) noexcept;
   void hand_over(next_op_base& op, node& n) noexcept;
-  // Queues `n`; if an async_next waits, hands it `n`'s future and returns
-  // that op, claimed: the caller posts it once it has released its lock.
-  next_op_base* push(node& n) noexcept;
+  // Queues `n`; if an async_next waits, hands it `n`'s future, claims the
+  // op and returns true: `n` then posts it once its future's lock is free.
+  bool push(node& n) noexcept;
   node* pop() noexcept;
 
   std::vector<shared_state_base*> states_;
