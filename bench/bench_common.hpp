@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -177,6 +178,23 @@ struct target {
 };
 
 // ------------------------------------------------------------ JSON
+
+/// Prints the targets as a table under "== <heading>".
+inline void print_targets(std::vector<target> const& targets, char const* heading) {
+  std::cout << "\n== " << heading << '\n';
+  char line[256];
+  std::snprintf(line, sizeof line, "%-46s %8s %10s  %s", "target", "needed", "measured",
+                "verdict");
+  std::cout << line << '\n';
+  print_rule(std::strlen(line) + 12);
+  for (auto& t : targets) {
+    std::string const m = t.evaluated() ? fixed(t.measured, t.measured < 1 ? 3 : 2) + "x"
+                                        : std::string("-");
+    std::snprintf(line, sizeof line, "%-46s %8s %10s  %s", t.what.c_str(),
+                  t.need_text.c_str(), m.c_str(), t.verdict().c_str());
+    std::cout << line << '\n';
+  }
+}
 
 inline std::string json_escape(std::string const& s) {
   std::string r;

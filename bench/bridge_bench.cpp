@@ -661,22 +661,6 @@ std::vector<target> evaluate_targets(results_map const& results) {
   return t;
 }
 
-void print_targets(std::vector<target> const& targets) {
-  std::cout << "\n== target of the issue (medians above)\n";
-  char line[256];
-  std::snprintf(line, sizeof line, "%-46s %8s %10s  %s", "target", "needed", "measured",
-                "verdict");
-  std::cout << line << '\n';
-  print_rule(std::strlen(line) + 12);
-  for (auto& t : targets) {
-    std::string const m = t.evaluated() ? fixed(t.measured, t.measured < 1 ? 3 : 2) + "x"
-                                        : std::string("-");
-    std::snprintf(line, sizeof line, "%-46s %8s %10s  %s", t.what.c_str(),
-                  t.need_text.c_str(), m.c_str(), t.verdict().c_str());
-    std::cout << line << '\n';
-  }
-}
-
 void write_sample_json(std::ostream& js, sample const& s, workload w) {
   js << "{\"seconds\": " << json_num(s.seconds) << ", \"n\": " << s.n
      << ", \"ns_per_call\": " << json_num(s.ok() ? s.ns_per_call() : NAN)
@@ -733,7 +717,7 @@ int run_main(options const& o, python_env& py) {
   std::cout << "\nPython makes 10x fewer calls (see N); every figure is per call, so the "
                "ratios compare like with like.\n";
   auto const targets = evaluate_targets(results);
-  print_targets(targets);
+  print_targets(targets, "target of the issue (medians above)");
   std::cout << "(load average " << bench::load_average()
             << " at the end; above the core count, other work shared the CPU)\n";
   if (!py.version.empty())
