@@ -92,24 +92,29 @@ bool completion_queue::push(node& n) noexcept {
     return false;
   // An async_next waits, so the queue was empty: `first` is `n`, and the
   // queue stays alive until that op has been posted.
-  node& first = *pop();
-  first.returned = true;
-  ++returned_;
-  op->take(static_cast<std::size_t>(&first - nodes_.get()));
-  op->queue_ = nullptr;
+  hand_over(*op, *pop());
   if (!op->claim(async_op_base::reason::ready))
     return false;
   n.to_post = op;
   return true;
 }
 
-// Under the mutex.
+// Under the mutex: `n`'s future is `op`'s now; the caller fires or claims it.
 void completion_queue::hand_over(next_op_base& op, node& n) noexcept {
   n.returned = true;
   ++returned_;
   op.take(static_cast<std::size_t>(&n - nodes_.get()));
   op.queue_ = nullptr;
-  op.fire(async_op_base::reason::ready);
+}
+
+// Under the mutex: the range ends, and `op` (no longer the consumer) fires
+// with timeout_error.
+void completion_queue::expire(next_op_base& op) noexcept {
+  op.queue_ = nullptr;
+  exhausted_ = true;
+  op.unfinished_ = total_ - returned_;
+  op.total_ = total_;
+  op.fire(async_op_base::reason::timed_out);
 }
 
 std::size_t completion_queue::unfinished() const noexcept {
@@ -126,18 +131,15 @@ void completion_queue::async_next(next_op_base& op,
   }
   if (node* n = pop()) {
     hand_over(op, *n);
+    op.fire(async_op_base::reason::ready);
+    return;
+  }
+  if (deadline && *deadline <= clock::now()) {
+    expire(op);
     return;
   }
   op.queue_ = this;
   impl_->consumer = &op;
-  if (deadline && *deadline <= clock::now()) {
-    impl_->consumer = nullptr;
-    op.queue_ = nullptr;
-    exhausted_ = true;
-    op.unfinished_ = total_ - returned_;
-    op.total_ = total_;
-    op.fire(async_op_base::reason::timed_out);
-  }
 }
 
 void completion_queue::time_out(next_op_base& op) noexcept {
@@ -145,11 +147,7 @@ void completion_queue::time_out(next_op_base& op) noexcept {
   if (impl_->consumer != &op)
     return;
   impl_->consumer = nullptr;
-  op.queue_ = nullptr;
-  exhausted_ = true;
-  op.unfinished_ = total_ - returned_;
-  op.total_ = total_;
-  op.fire(async_op_base::reason::timed_out);
+  expire(op);
 }
 
 void completion_queue::cancel_consumer(next_op_base& op) noexcept {

@@ -7,6 +7,7 @@
 #include <concurrent/futures/wait.hpp>
 
 #include "detail/futex.hpp"
+#include "detail/wait_condition.hpp"
 
 #include <memory>
 #include <stdexcept>
@@ -30,9 +31,7 @@ struct wait_context {
   // One future settled (from its completing thread, under its lock, or while
   // the waiter is being installed).
   void settled(bool with_exception) noexcept {
-    if (mode == return_when::first_completed ||
-        (mode == return_when::first_exception && with_exception) ||
-        remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    if (wait_condition_met(mode, with_exception, remaining)) {
       if (signal.exchange(signalled, std::memory_order_acq_rel) == sleeping)
         futex_wake_all(signal);
     }
@@ -62,10 +61,6 @@ struct wait_node final : waiter {
     context->settled(now == future_status::finished && s.stored_exception() != nullptr);
   }
 };
-
-bool finished_with_exception(shared_state_base const& s) noexcept {
-  return s.status() == future_status::finished && s.stored_exception();
-}
 
 // Python's early return, before any waiter is installed.
 bool already_satisfied(std::span<shared_state_base* const> states,

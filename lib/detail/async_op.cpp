@@ -6,6 +6,8 @@
 
 #include <concurrent/futures/detail/async_op.hpp>
 
+#include "wait_condition.hpp"
+
 #include <thread>
 
 namespace concurrent::futures::detail {
@@ -133,8 +135,9 @@ void async_op_service::shutdown() {
   }
 }
 
-wait_op_base::wait_op_base(std::span<node> nodes, condition when) noexcept
-    : nodes_(nodes), when_(when) {}
+wait_op_base::wait_op_base(std::span<node> nodes, return_when when,
+                           bool cancels_task) noexcept
+    : nodes_(nodes), when_(when), cancels_task_(cancels_task) {}
 
 // Under the future's lock: only decide and claim. Posting to the handler's
 // executor waits for complete(), after the lock is released, so the thread
@@ -152,18 +155,8 @@ void wait_op_base::node::complete(shared_state_base&, future_status) noexcept {
 }
 
 bool wait_op_base::meets_condition(shared_state_base& s, future_status now) noexcept {
-  switch (when_) {
-  case condition::single:
-  case condition::first_completed:
-    return true;
-  case condition::first_exception:
-    if (now == future_status::finished && s.stored_exception())
-      return true;
-    break;
-  case condition::all:
-    break;
-  }
-  return remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1;
+  return wait_condition_met(when_, now == future_status::finished && s.stored_exception(),
+                            remaining_);
 }
 
 bool wait_op_base::start(asio::execution_context& context,
@@ -194,7 +187,7 @@ void wait_op_base::unlink_sources() noexcept {
 
 void wait_op_base::cancel(asio::cancellation_type type) noexcept {
   using ct = asio::cancellation_type;
-  if (when_ == condition::single) {
+  if (cancels_task_) {
     // asyncio's wrap_future: cancelling the wait cancels the task if it has
     // not started; the node then fires with the state cancelled.
     if (nodes_[0].state->cancel())

@@ -91,6 +91,7 @@ private:
   void cancel_consumer(next_op_base& op) noexcept;
   void detach(next_op_base& op) noexcept;
   void hand_over(next_op_base& op, node& n) noexcept;
+  void expire(next_op_base& op) noexcept;
   // Queues `n`; if an async_next waits, hands it `n`'s future, claims the
   // op and returns true: `n` then posts it once its future's lock is free.
   bool push(node& n) noexcept;

@@ -136,10 +136,6 @@ private:
 /// An op that waits on one or more futures: a waiter node per future.
 class CONCURRENT_FUTURES_DECL wait_op_base : public async_op_base {
 public:
-  /// When a multi-future wait fires; `single` is one future, waking on
-  /// done (a cancel() included), the others wake on settled as wait() does.
-  enum class condition : std::uint8_t { single, first_completed, first_exception, all };
-
   struct node final : waiter {
     wait_op_base* op = nullptr;
     shared_state_base* state = nullptr;
@@ -156,7 +152,10 @@ public:
   void cancel(boost::asio::cancellation_type type) noexcept override;
 
 protected:
-  wait_op_base(std::span<node> nodes, condition when) noexcept;
+  /// Fires when `when` is met, as wait() returns. A wait that owns its
+  /// future's fate (`co_await f`, run_in_executor) cancels its task when it
+  /// is cancelled; a wait on a set leaves the futures alone.
+  wait_op_base(std::span<node> nodes, return_when when, bool cancels_task) noexcept;
   ~wait_op_base() = default;
 
   /// Links into the context's service and installs a waiter on each
@@ -171,7 +170,8 @@ private:
   bool meets_condition(shared_state_base& s, future_status now) noexcept;
 
   std::span<node> nodes_;
-  condition when_;
+  return_when when_;
+  bool cancels_task_;
   std::atomic<std::ptrdiff_t> remaining_{0};
 };
 

@@ -72,12 +72,13 @@ public:
   }
 
   future_wait_op(Handler&& h, allocator_type const& alloc, future<T>&& f, bool move_value)
-      : base(std::move(h), alloc, std::span<node>(&node_, 1), condition::single),
+      : base(std::move(h), alloc, std::span<node>(&node_, 1),
+             return_when::first_completed,
+             /*cancels_task=*/true),
         future_(std::move(f)), move_(move_value) {}
 
 private:
   using node = wait_op_base::node;
-  using condition = wait_op_base::condition;
 
   void unlink_sources() noexcept override { wait_op_base::unlink_sources(); }
 
@@ -90,18 +91,12 @@ private:
     auto& s = *future_access::state(f);
     std::exception_ptr e = cancelled_wait ? std::make_exception_ptr(cancelled_error())
                                           : outcome_exception(s);
-    if constexpr (std::is_void_v<T>) {
+    if constexpr (std::is_void_v<T>)
       std::move(up.handler)(std::move(e));
-    } else if (e) {
+    else if (e)
       std::move(up.handler)(std::move(e), T{});
-    } else if constexpr (std::is_copy_constructible_v<T>) {
-      if (move)
-        std::move(up.handler)(std::move(e), std::move(s.value()));
-      else
-        std::move(up.handler)(std::move(e), T(s.value()));
-    } else {
-      std::move(up.handler)(std::move(e), std::move(s.value()));
-    }
+    else
+      std::move(up.handler)(std::exception_ptr(), take_value(s, move));
   }
 
   node node_{waiter::wake_on::done};

@@ -31,7 +31,15 @@ public:
   static void launch(Handler h, unique_futures<Future>&& futures,
                      wait_options const& options) {
     auto const deadline = to_deadline(options.timeout);
-    auto* op = base::create(std::move(h), std::move(futures), to_condition(options));
+    switch (options.return_when) {
+    case return_when::first_completed:
+    case return_when::first_exception:
+    case return_when::all_completed:
+      break;
+    default:
+      throw_invalid_return_when(options.return_when);
+    }
+    auto* op = base::create(std::move(h), std::move(futures), options.return_when);
     if (!op->start(op->context(), op->futures_.states)) {
       op->destroy();
       return;
@@ -43,12 +51,12 @@ public:
   }
 
   set_wait_op(Handler&& h, allocator_type const& alloc, unique_futures<Future>&& futures,
-              wait_op_base::condition when)
+              return_when when)
       : set_wait_op(std::move(h), alloc, std::move(futures), when,
                     allocate_nodes(alloc, futures.states.size())) {}
 
   ~set_wait_op() {
-    node_allocator alloc(this->alloc_for_nodes());
+    node_allocator alloc(this->get_op_allocator());
     for (std::size_t i = 0; i < count_; ++i)
       nodes_[i].~node();
     if (nodes_ != nullptr)
@@ -57,8 +65,9 @@ public:
 
 private:
   set_wait_op(Handler&& h, allocator_type const& alloc, unique_futures<Future>&& futures,
-              wait_op_base::condition when, node* nodes)
-      : base(std::move(h), alloc, std::span<node>(nodes, futures.states.size()), when),
+              return_when when, node* nodes)
+      : base(std::move(h), alloc, std::span<node>(nodes, futures.states.size()), when,
+             /*cancels_task=*/false),
         futures_(std::move(futures)), nodes_(nodes), count_(futures_.states.size()) {}
 
   static node* allocate_nodes(allocator_type const& alloc, std::size_t n) {
@@ -70,20 +79,6 @@ private:
       ::new (static_cast<void*>(p + i)) node(waiter::wake_on::settled);
     return p;
   }
-
-  static wait_op_base::condition to_condition(wait_options const& options) {
-    switch (options.return_when) {
-    case return_when::first_completed:
-      return wait_op_base::condition::first_completed;
-    case return_when::first_exception:
-      return wait_op_base::condition::first_exception;
-    case return_when::all_completed:
-      return wait_op_base::condition::all;
-    }
-    throw_invalid_return_when(options.return_when);
-  }
-
-  allocator_type alloc_for_nodes() const noexcept { return this->get_op_allocator(); }
 
   void unlink_sources() noexcept override {
     if (watcher_)
