@@ -13,6 +13,8 @@
 #include "test_support.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -55,6 +57,25 @@ void co_run(Awaitable a) {
 struct allocation_counts {
   std::atomic<int> allocated{0};
   std::atomic<int> freed{0};
+};
+
+/// A coroutine co_spawned with a cancellation slot the test emits on, and
+/// how it ended.
+struct cancellable {
+  asio::cancellation_signal signal;
+  std::exception_ptr error;
+  bool finished = false;
+
+  /// Spawns `make()` (a function returning the awaitable) on `ioc`.
+  template <class F>
+  void spawn(asio::io_context& ioc, F make) {
+    asio::co_spawn(
+        ioc, std::move(make),
+        asio::bind_cancellation_slot(signal.slot(), [this](std::exception_ptr e) {
+          error = e;
+          finished = true;
+        }));
+  }
 };
 
 /// Counts what it allocates and frees; copies share the counts.

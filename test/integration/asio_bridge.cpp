@@ -300,21 +300,14 @@ BOOST_AUTO_TEST_CASE(cancelling_before_start_cancels_the_task, *utf::timeout(60)
   });
 
   asio::io_context ioc;
-  asio::cancellation_signal signal;
-  std::exception_ptr error;
-  bool finished = false;
-  asio::co_spawn(
-      ioc, [&]() -> awaitable<void> { co_await f; },
-      asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e) {
-        error = e;
-        finished = true;
-      }));
+  test::cancellable c;
+  c.spawn(ioc, [&]() -> awaitable<void> { co_await f; });
   ioc.poll(); // suspended on the future
-  BOOST_TEST_REQUIRE(!finished);
-  signal.emit(asio::cancellation_type::terminal);
+  BOOST_TEST_REQUIRE(!c.finished);
+  c.signal.emit(asio::cancellation_type::terminal);
   ioc.run();
-  BOOST_TEST_REQUIRE(finished);
-  BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+  BOOST_TEST_REQUIRE(c.finished);
+  BOOST_CHECK_THROW(std::rethrow_exception(c.error), cf::cancelled_error);
   BOOST_TEST(f.cancelled());
   gate.set();
   pool.shutdown(true);
@@ -332,20 +325,13 @@ BOOST_AUTO_TEST_CASE(cancelling_after_start_leaves_the_task_running, *utf::timeo
   BOOST_TEST_REQUIRE(started.wait());
 
   asio::io_context ioc;
-  asio::cancellation_signal signal;
-  std::exception_ptr error;
-  bool finished = false;
-  asio::co_spawn(
-      ioc, [&]() -> awaitable<void> { co_await f; },
-      asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e) {
-        error = e;
-        finished = true;
-      }));
+  test::cancellable c;
+  c.spawn(ioc, [&]() -> awaitable<void> { co_await f; });
   ioc.poll();
-  signal.emit(asio::cancellation_type::terminal);
+  c.signal.emit(asio::cancellation_type::terminal);
   ioc.run(); // returns without the task finishing: the wait was abandoned
-  BOOST_TEST_REQUIRE(finished);
-  BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+  BOOST_TEST_REQUIRE(c.finished);
+  BOOST_CHECK_THROW(std::rethrow_exception(c.error), cf::cancelled_error);
   BOOST_TEST(f.running());
   BOOST_TEST(!f.cancelled());
   gate.set();
@@ -362,22 +348,19 @@ BOOST_AUTO_TEST_CASE(total_cancellation_of_a_running_task_is_ignored, *utf::time
   });
   BOOST_TEST_REQUIRE(started.wait());
   asio::io_context ioc;
-  asio::cancellation_signal signal;
+  test::cancellable c;
   int got = 0;
-  asio::co_spawn(
-      ioc,
-      [&]() -> awaitable<void> {
-        co_await asio::this_coro::reset_cancellation_state(
-            asio::enable_total_cancellation());
-        got = co_await f;
-      },
-      asio::bind_cancellation_slot(signal.slot(), asio::detached));
+  c.spawn(ioc, [&]() -> awaitable<void> {
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+    got = co_await f;
+  });
   ioc.poll();
-  signal.emit(asio::cancellation_type::total);
+  c.signal.emit(asio::cancellation_type::total);
   ioc.poll();
-  BOOST_TEST(got == 0); // still waiting
+  BOOST_TEST(!c.finished); // still waiting
   gate.set();
   ioc.run();
+  BOOST_TEST(!c.error);
   BOOST_TEST(got == 7);
 }
 
@@ -541,21 +524,18 @@ BOOST_AUTO_TEST_CASE(cancellation_races_completion, *utf::timeout(120)) {
   constexpr int rounds = 2000;
   for (int r = 0; r < rounds; ++r) {
     asio::io_context ioc;
-    asio::cancellation_signal signal;
+    test::cancellable c;
     auto f = pool.submit([r] { return r; });
-    asio::co_spawn(
-        ioc,
-        [&, f]() -> awaitable<void> {
-          try {
-            BOOST_TEST(co_await f == r);
-            ++values;
-          } catch (cf::cancelled_error const&) {
-            ++cancels;
-          }
-        },
-        asio::bind_cancellation_slot(signal.slot(), asio::detached));
+    c.spawn(ioc, [&, f]() -> awaitable<void> {
+      try {
+        BOOST_TEST(co_await f == r);
+        ++values;
+      } catch (cf::cancelled_error const&) {
+        ++cancels;
+      }
+    });
     ioc.poll_one(); // started, waiting (or done)
-    signal.emit(asio::cancellation_type::terminal);
+    c.signal.emit(asio::cancellation_type::terminal);
     ioc.run();
   }
   BOOST_TEST(values + cancels == rounds);
