@@ -30,11 +30,14 @@
 // Run it (from a CMake build directory):
 //   demo/gather_files
 
+#include "temp_directory.hpp"
+
 #include <concurrent/futures.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/crc.hpp>
 
 #include <pthread.h>
@@ -80,29 +83,6 @@ std::uint32_t crc32_of(std::string const& data) {
   crc.process_bytes(data.data(), data.size());
   return crc.checksum();
 }
-
-// A directory of its own under the system's temporary directory, removed
-// with everything in it when this object goes.
-class temp_directory {
-public:
-  explicit temp_directory(std::string const& prefix) {
-    std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-    if (mkdtemp(pattern.data()) == nullptr)
-      throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
-    path_ = pattern;
-  }
-  temp_directory(temp_directory const&) = delete;
-  temp_directory& operator=(temp_directory const&) = delete;
-  ~temp_directory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-
-  fs::path const& path() const noexcept { return path_; }
-
-private:
-  fs::path path_;
-};
 
 // File i: text lines, 1 KiB x (i + 1)^2 plus a little, so no two sizes match.
 std::string contents_of_file(int i) {
@@ -197,23 +177,18 @@ asio::awaitable<gathered> create_and_gather(cf::thread_pool_executor& pool, fs::
 int run() {
   temp_directory const dir("gather_files");
   std::optional<gathered> result;
-  std::exception_ptr error;
   std::size_t threads_started = 0;
   {
     // The pool outlives the io_context, whose coroutine waits on its tasks.
     cf::thread_pool_executor pool{{.max_workers = 4, .thread_name_prefix = "reader"}};
     asio::io_context io;
-    asio::co_spawn(io, create_and_gather(pool, dir.path(), std::this_thread::get_id()),
-                   [&](std::exception_ptr e, gathered g) {
-                     error = e;
-                     if (!e)
-                       result = std::move(g);
-                   });
-    io.run(); // this thread is the io_context's: the coroutine runs here
+    auto done = asio::co_spawn(
+        io, create_and_gather(pool, dir.path(), std::this_thread::get_id()),
+        asio::use_future);
+    io.run();            // this thread is the io_context's: the coroutine runs here
+    result = done.get(); // or what it threw
     threads_started = pool.thread_count();
   }
-  if (error)
-    std::rethrow_exception(error);
 
   gathered const& g = *result;
   std::printf("coroutine thread: '%s' (the io_context's, this program's main thread)\n",

@@ -31,11 +31,14 @@
 // Run it (from a CMake build directory):
 //   demo/process_files
 
+#include "temp_directory.hpp"
+
 #include <concurrent/futures.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/crc.hpp>
 
 #include <algorithm>
@@ -133,41 +136,10 @@ asio::awaitable<std::vector<file_summary>> process_files(cf::thread_pool_executo
 std::vector<file_summary> run_process_files(cf::thread_pool_executor& pool,
                                             std::vector<fs::path> const& paths) {
   asio::io_context io;
-  std::optional<std::vector<file_summary>> result;
-  std::exception_ptr error;
-  asio::co_spawn(io, process_files(pool, paths),
-                 [&](std::exception_ptr e, std::vector<file_summary> summaries) {
-                   error = e;
-                   result = std::move(summaries);
-                 });
+  auto summaries = asio::co_spawn(io, process_files(pool, paths), asio::use_future);
   io.run();
-  if (error)
-    std::rethrow_exception(error);
-  return std::move(*result);
+  return summaries.get();
 }
-
-// A directory of its own under the system's temporary directory, removed
-// with everything in it when this object goes.
-class temp_directory {
-public:
-  explicit temp_directory(std::string const& prefix) {
-    std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-    if (mkdtemp(pattern.data()) == nullptr)
-      throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
-    path_ = pattern;
-  }
-  temp_directory(temp_directory const&) = delete;
-  temp_directory& operator=(temp_directory const&) = delete;
-  ~temp_directory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-
-  fs::path const& path() const noexcept { return path_; }
-
-private:
-  fs::path path_;
-};
 
 // Writes `size` bytes of text lines (lowercase words, 20 to 99 characters a
 // line) that depend on `seed`.
