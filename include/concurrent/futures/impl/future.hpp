@@ -173,12 +173,14 @@ namespace boost::asio::detail {
 // `co_await op(asio::deferred)` for this library's operations: Asio 1.81's
 // op reads the result through the wrong member (see below); this is its
 // await path with the read fixed.
+// clang-format off
 template <typename T, typename Initiation, typename... InitArgs, typename Executor>
-requires concurrent::futures::detail::is_future_initiation<Initiation>::
-    value class awaitable_async_op<
-        void(std::exception_ptr, T),
-        deferred_async_operation<void(std::exception_ptr, T), Initiation, InitArgs...>,
-        Executor> {
+  requires concurrent::futures::detail::is_future_initiation<Initiation>::value
+class awaitable_async_op<
+    void(std::exception_ptr, T),
+    deferred_async_operation<void(std::exception_ptr, T), Initiation, InitArgs...>,
+    Executor> {
+  // clang-format on
   using op_type =
       deferred_async_operation<void(std::exception_ptr, T), Initiation, InitArgs...>;
   using handler_type = awaitable_async_op_handler<void(std::exception_ptr, T), Executor>;
@@ -219,16 +221,18 @@ private:
 // result correctly; an lvalue future is copied (the value too), an rvalue
 // one is moved from. A future already done does not suspend at all.
 template <typename T, typename Executor>
-class awaitable_async_op<void(std::exception_ptr, T), concurrent::futures::future<T>,
-                         Executor> {
-  using handler_type = awaitable_async_op_handler<void(std::exception_ptr, T), Executor>;
+class awaitable_async_op<typename concurrent::futures::detail::future_signature<T>::type,
+                         concurrent::futures::future<T>, Executor> {
+  using handler_type = awaitable_async_op_handler<
+      typename concurrent::futures::detail::future_signature<T>::type, Executor>;
 
 public:
   template <typename Op>
   awaitable_async_op(Op&& op, awaitable_frame_base<Executor>* frame)
       : future_(std::forward<Op>(op)), move_(!std::is_lvalue_reference_v<Op>),
         frame_(frame), result_() {
-    static_assert(!std::is_lvalue_reference_v<Op> || std::is_copy_constructible_v<T>,
+    static_assert(!std::is_lvalue_reference_v<Op> || std::is_void_v<T> ||
+                      std::is_copy_constructible_v<T>,
                   "co_await on an lvalue cf::future<T> copies the value, and T is "
                   "move-only: co_await std::move(f) to move the value out");
   }
@@ -247,55 +251,23 @@ public:
   }
 
   T await_resume() {
-    if (result_.ex_ == nullptr) // did not suspend
+    std::exception_ptr* e;
+    if constexpr (std::is_void_v<T>)
+      e = result_;
+    else
+      e = result_.ex_;
+    if (e == nullptr) // did not suspend: the future was done
       return concurrent::futures::detail::take_value(
           *concurrent::futures::detail::future_access::state(future_), move_);
-    if (*result_.ex_)
-      std::rethrow_exception(std::exchange(*result_.ex_, nullptr));
-    return std::move(*result_.value_);
+    if (*e)
+      std::rethrow_exception(std::exchange(*e, nullptr));
+    if constexpr (!std::is_void_v<T>)
+      return std::move(*result_.value_);
   }
 
 private:
   concurrent::futures::future<T> future_;
   bool move_;
-  awaitable_frame_base<Executor>* frame_;
-  typename handler_type::result_type result_;
-};
-
-template <typename Executor>
-class awaitable_async_op<void(std::exception_ptr), concurrent::futures::future<void>,
-                         Executor> {
-  using handler_type = awaitable_async_op_handler<void(std::exception_ptr), Executor>;
-
-public:
-  template <typename Op>
-  awaitable_async_op(Op&& op, awaitable_frame_base<Executor>* frame)
-      : future_(std::forward<Op>(op)), frame_(frame), result_() {}
-
-  bool await_ready() const noexcept { return future_.done(); }
-
-  void await_suspend(coroutine_handle<void>) {
-    frame_->after_suspend(
-        [](void* arg) {
-          auto* self = static_cast<awaitable_async_op*>(arg);
-          concurrent::futures::detail::future_wait_op<void, handler_type>::launch(
-              handler_type(self->frame_->detach_thread(), self->result_),
-              std::move(self->future_), true);
-        },
-        this);
-  }
-
-  void await_resume() {
-    if (result_ == nullptr) {
-      concurrent::futures::detail::future_access::state(future_)->rethrow_if_failed();
-      return;
-    }
-    if (*result_)
-      std::rethrow_exception(std::exchange(*result_, nullptr));
-  }
-
-private:
-  concurrent::futures::future<void> future_;
   awaitable_frame_base<Executor>* frame_;
   typename handler_type::result_type result_;
 };
