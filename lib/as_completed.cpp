@@ -194,6 +194,7 @@ completion_queue::node* completion_queue::pop() noexcept {
 std::optional<std::size_t> completion_queue::next(deadline_type const& deadline) {
   for (bool timed_out = false;;) {
     std::uint32_t seen;
+    std::optional<std::size_t> taken;
     {
       std::lock_guard lock(impl_->mutex);
       if (exhausted_ || returned_ == total_)
@@ -202,16 +203,24 @@ std::optional<std::size_t> completion_queue::next(deadline_type const& deadline)
         impl_->consumer_sleeps = false;
         n->returned = true;
         ++returned_;
-        return static_cast<std::size_t>(n - nodes_.get());
+        taken = static_cast<std::size_t>(n - nodes_.get());
+      } else {
+        if (timed_out || (deadline && *deadline <= clock::now())) {
+          exhausted_ = true;
+          impl_->consumer_sleeps = false;
+          throw timeout_error(std::to_string(total_ - returned_) + " (of " +
+                              std::to_string(total_) + ") futures unfinished");
+        }
+        impl_->consumer_sleeps = true;
+        seen = impl_->sequence.load(std::memory_order_relaxed);
       }
-      if (timed_out || (deadline && *deadline <= clock::now())) {
-        exhausted_ = true;
-        impl_->consumer_sleeps = false;
-        throw timeout_error(std::to_string(total_ - returned_) + " (of " +
-                            std::to_string(total_) + ") futures unfinished");
-      }
-      impl_->consumer_sleeps = true;
-      seen = impl_->sequence.load(std::memory_order_relaxed);
+    }
+    if (taken) {
+      // The node is pushed under the future's lock, a moment before the
+      // future's word says done: a consumer that woke at once must not hand
+      // out a future whose done() is still false.
+      states_[*taken]->wait(std::nullopt);
+      return taken;
     }
     if (!futex_wait(impl_->sequence, seen, deadline))
       timed_out = true;
