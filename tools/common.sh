@@ -14,7 +14,8 @@ repo_root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # What building and testing need; Boost 1.81 is Debian 12's newest.
-base_packages=(g++ cmake make libboost1.81-dev libboost-test1.81-dev)
+base_packages=(g++ cmake make libboost1.81-dev libboost-test1.81-dev
+  libboost-serialization1.81-dev)
 
 package_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
