@@ -26,4 +26,31 @@ broken_thread_pool::broken_thread_pool()
     : broken_executor("A thread initializer failed, the thread pool is not "
                       "usable anymore") {}
 
+broken_process_pool::broken_process_pool()
+    : broken_executor("A child process terminated abruptly, the process pool is not "
+                      "usable anymore") {}
+
+broken_process_pool::broken_process_pool(std::string const& what_arg, int pid, int signal,
+                                         int exit_status)
+    : broken_executor(what_arg), pid_(pid), signal_(signal), exit_status_(exit_status) {}
+
+struct remote_error::details {
+  std::string type_name;
+  std::string message;
+};
+
+remote_error::remote_error(std::string const& type_name, std::string const& message,
+                           int pid)
+    : std::runtime_error(type_name + (message.empty() ? std::string() : ": " + message) +
+                         " (in worker process " + std::to_string(pid) + ")"),
+      details_(std::make_shared<details const>(details{type_name, message})), pid_(pid) {}
+
+std::string const& remote_error::type_name() const noexcept {
+  return details_->type_name;
+}
+
+std::string const& remote_error::message() const noexcept {
+  return details_->message;
+}
+
 } // namespace concurrent::futures

@@ -10,11 +10,13 @@
 /// Python's `concurrent.futures` on Boost.Asio: everything in one include.
 
 #include <concurrent/futures/as_completed.hpp>
+#include <concurrent/futures/codec.hpp>
 #include <concurrent/futures/config.hpp>
 #include <concurrent/futures/exceptions.hpp>
 #include <concurrent/futures/executor.hpp>
 #include <concurrent/futures/future.hpp>
 #include <concurrent/futures/map.hpp>
+#include <concurrent/futures/process_pool_executor.hpp>
 #include <concurrent/futures/promise.hpp>
 #include <concurrent/futures/return_when.hpp>
 #include <concurrent/futures/run_in_executor.hpp>

@@ -10,6 +10,7 @@
 #include <concurrent/futures/config.hpp>
 
 #include <exception>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -85,6 +86,61 @@ class CONCURRENT_FUTURES_DECL broken_thread_pool : public broken_executor {
 public:
   broken_thread_pool();
   using broken_executor::broken_executor;
+};
+
+/// A worker process of a process pool ended while work was pending, or
+/// could not start (Python's `BrokenProcessPool`).
+/**
+ * Every future pending or running when it happened fails with it, and
+ * every later `submit` throws it. The message names the worker's pid and the
+ * signal or exit status, e.g. "A process in the process pool was terminated
+ * abruptly while the future was running or pending (worker pid 4242 was
+ * killed by signal 9, SIGKILL)".
+ */
+class CONCURRENT_FUTURES_DECL broken_process_pool : public broken_executor {
+public:
+  /// Python's message for `submit` on a broken pool.
+  broken_process_pool();
+  /// `pid`: the worker that ended (0: none); `signal`: the signal that
+  /// killed it (0: none); `exit_status`: its exit status when no signal
+  /// killed it (-1: unknown).
+  explicit broken_process_pool(std::string const& what_arg, int pid = 0, int signal = 0,
+                               int exit_status = -1);
+
+  int pid() const noexcept { return pid_; }
+  int signal() const noexcept { return signal_; }
+  int exit_status() const noexcept { return exit_status_; }
+
+private:
+  int pid_ = 0;
+  int signal_ = 0;
+  int exit_status_ = -1;
+};
+
+/// An exception thrown by a call in a worker process whose type could not
+/// be rebuilt in this one.
+/**
+ * Standard exceptions (`std::runtime_error`, `std::invalid_argument`,
+ * `std::system_error`, `std::bad_alloc`, ...), this library's and the types
+ * registered with `cf::register_exception_type<E>()` arrive as themselves;
+ * anything else arrives as `remote_error`, Python's `_RemoteTraceback`
+ * analogue. `what()` reads "<type>: <what> (in worker process <pid>)".
+ */
+class CONCURRENT_FUTURES_DECL remote_error : public std::runtime_error {
+public:
+  remote_error(std::string const& type_name, std::string const& message, int pid);
+
+  /// The demangled type of the exception in the worker ("int" for `throw 42`).
+  std::string const& type_name() const noexcept;
+  /// Its `what()`; empty for a type not derived from std::exception.
+  std::string const& message() const noexcept;
+  /// The worker's process id.
+  int pid() const noexcept { return pid_; }
+
+private:
+  struct details;
+  std::shared_ptr<details const> details_;
+  int pid_;
 };
 
 } // namespace concurrent::futures

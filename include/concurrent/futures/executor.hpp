@@ -15,6 +15,8 @@
 #include <concepts>
 #include <memory>
 #include <ranges>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -134,6 +136,10 @@ protected:
   /// the executor cannot accept work.
   virtual void enqueue(detail::task_node& task) = 0;
 
+  /// True when `map` should send `chunksize` inputs per call (a process
+  /// pool); a thread pool ignores chunksize, as Python's does.
+  virtual bool maps_in_chunks() const noexcept { return false; }
+
 private:
   template <class F, class... Rs>
   auto map_impl(map_options const& options, F&& fn, Rs&&... ranges) {
@@ -141,6 +147,18 @@ private:
         std::invocable<std::decay_t<F>&, std::ranges::range_reference_t<Rs>...>,
         "map(fn, ranges...): fn cannot be called with one element of each range");
     using R = detail::call_result_t<F, std::ranges::range_reference_t<Rs>...>;
+    if (maps_in_chunks()) {
+      if (options.chunksize < 1)
+        throw std::invalid_argument("chunksize must be >= 1, not " +
+                                    std::to_string(options.chunksize));
+      if (options.chunksize > 1) {
+        using source = detail::chunk_source<R, executor, std::decay_t<F>, Rs...>;
+        return map_range<R>(std::make_unique<source>(*this, options.chunksize,
+                                                     std::forward<F>(fn),
+                                                     std::forward<Rs>(ranges)...),
+                            options);
+      }
+    }
     using source = detail::zip_source<R, executor, std::decay_t<F>, Rs...>;
     return map_range<R>(
         std::make_unique<source>(*this, std::forward<F>(fn), std::forward<Rs>(ranges)...),

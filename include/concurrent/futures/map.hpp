@@ -22,6 +22,7 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace concurrent::futures {
 
@@ -40,12 +41,24 @@ struct map_options {
 
 namespace detail {
 
-/// Pulls the next input tuple and submits it; empty when an input ends.
+template <class T>
+using map_value_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+
+/// One submitted call of map: the future of one input, or of a chunk of
+/// inputs (a process pool sends a chunk as one message).
+template <class T>
+struct map_item {
+  future<T> single;
+  future<std::vector<map_value_t<T>>> chunk;
+};
+
+/// Pulls the next input tuple (or chunk of them) and submits it; empty
+/// when an input ends.
 template <class T>
 class map_source {
 public:
   virtual ~map_source() = default;
-  virtual std::optional<future<T>> submit_next() = 0;
+  virtual std::optional<map_item<T>> submit_next() = 0;
 };
 
 /// Holds one input of map: a reference to an lvalue range, or the moved
@@ -77,13 +90,13 @@ public:
             [](auto&... r) { return std::tuple(std::ranges::begin(r.get())...); },
             ranges_)) {}
 
-  std::optional<future<T>> submit_next() override {
+  std::optional<map_item<T>> submit_next() override {
     if (at_end(std::index_sequence_for<Ranges...>{}))
       return std::nullopt;
     auto f = std::apply([this](auto&... it) { return executor_.submit(fn_, *it...); },
                         iterators_);
     std::apply([](auto&... it) { (++it, ...); }, iterators_);
-    return f;
+    return map_item<T>{std::move(f), {}};
   }
 
 private:
@@ -95,6 +108,66 @@ private:
 
   Executor& executor_;
   F fn_;
+  std::tuple<stored_range<Ranges>...> ranges_;
+  std::tuple<stored_iterator_t<Ranges>...> iterators_;
+};
+
+/// A chunk of map's inputs as one call: runs `fn` over each tuple.
+template <class F, class... Args>
+struct chunk_call {
+  F fn;
+  auto operator()(std::vector<std::tuple<Args...>> items) const {
+    using R = std::invoke_result_t<F const&, Args&...>;
+    std::vector<map_value_t<std::remove_cvref_t<R>>> out;
+    out.reserve(items.size());
+    for (auto& t : items) {
+      if constexpr (std::is_void_v<R>) {
+        std::apply(fn, t);
+        out.emplace_back();
+      } else {
+        out.push_back(std::apply(fn, t));
+      }
+    }
+    return out;
+  }
+};
+
+/// Submits `fn` over the inputs taken in lockstep, `chunksize` tuples per
+/// call.
+template <class T, class Executor, class F, class... Ranges>
+class chunk_source final : public map_source<T> {
+public:
+  template <class G>
+  chunk_source(Executor& ex, std::ptrdiff_t chunksize, G&& fn, Ranges&&... ranges)
+      : executor_(ex), call_{std::forward<G>(fn)}, chunksize_(chunksize),
+        ranges_(stored_range<Ranges>(std::forward<Ranges>(ranges))...),
+        iterators_(std::apply(
+            [](auto&... r) { return std::tuple(std::ranges::begin(r.get())...); },
+            ranges_)) {}
+
+  std::optional<map_item<T>> submit_next() override {
+    std::vector<std::tuple<std::decay_t<std::ranges::range_reference_t<Ranges>>...>>
+        items;
+    while (static_cast<std::ptrdiff_t>(items.size()) < chunksize_ &&
+           !at_end(std::index_sequence_for<Ranges...>{})) {
+      std::apply([&items](auto&... it) { items.emplace_back(*it...); }, iterators_);
+      std::apply([](auto&... it) { (++it, ...); }, iterators_);
+    }
+    if (items.empty())
+      return std::nullopt;
+    return map_item<T>{{}, executor_.submit(call_, std::move(items))};
+  }
+
+private:
+  template <std::size_t... I>
+  bool at_end(std::index_sequence<I...>) {
+    return ((std::get<I>(iterators_) == std::ranges::end(std::get<I>(ranges_).get())) ||
+            ...);
+  }
+
+  Executor& executor_;
+  chunk_call<F, std::decay_t<std::ranges::range_reference_t<Ranges>>...> call_;
+  std::ptrdiff_t chunksize_;
   std::tuple<stored_range<Ranges>...> ranges_;
   std::tuple<stored_iterator_t<Ranges>...> iterators_;
 };
@@ -138,6 +211,8 @@ public:
     if (this != &other) {
       cancel_pending();
       pending_ = std::move(other.pending_);
+      chunk_ = std::move(other.chunk_);
+      chunk_next_ = other.chunk_next_;
       source_ = std::move(other.source_);
       current_ = std::move(other.current_);
       deadline_ = other.deadline_;
@@ -199,12 +274,12 @@ public:
       std::size_t const limit =
           options.buffersize ? static_cast<std::size_t>(*options.buffersize) : SIZE_MAX;
       while (pending_.size() < limit) {
-        auto f = source_->submit_next();
-        if (!f) {
+        auto item = source_->submit_next();
+        if (!item) {
           source_.reset();
           break;
         }
-        pending_.push_back(std::move(*f));
+        pending_.push_back(std::move(*item));
       }
     } catch (...) {
       cancel_pending();
@@ -219,6 +294,12 @@ private:
     current_.reset();
     if (finished_)
       return;
+    if (chunk_next_ < chunk_.size()) {
+      current_.emplace(std::move(chunk_[chunk_next_++]));
+      return;
+    }
+    chunk_.clear();
+    chunk_next_ = 0;
     if (pending_.empty()) {
       finished_ = true;
       return;
@@ -226,13 +307,28 @@ private:
     try {
       // Python refills the window before it waits for the oldest result.
       if (source_) {
-        if (auto f = source_->submit_next())
-          pending_.push_back(std::move(*f));
+        if (auto item = source_->submit_next())
+          pending_.push_back(std::move(*item));
         else
           source_.reset();
       }
-      future<T> f = std::move(pending_.front());
+      detail::map_item<T> item = std::move(pending_.front());
       pending_.pop_front();
+      if (item.chunk.valid()) {
+        // A chunk fails as a whole, at its first element (CPython 3.14).
+        auto* s = detail::future_access::state(item.chunk);
+        if (!s->wait(deadline_)) {
+          item.chunk.cancel();
+          throw timeout_error();
+        }
+        s->rethrow_if_failed();
+        chunk_ = detail::take_value(item.chunk);
+        if (chunk_.empty())
+          return advance();
+        current_.emplace(std::move(chunk_[chunk_next_++]));
+        return;
+      }
+      future<T>& f = item.single;
       auto* s = detail::future_access::state(f);
       if (!s->wait(deadline_)) {
         f.cancel();
@@ -249,13 +345,18 @@ private:
   void cancel_pending() noexcept {
     finished_ = true;
     source_.reset();
-    for (auto& f : pending_)
-      if (f.valid())
-        detail::future_access::state(f)->cancel();
+    for (auto& item : pending_) {
+      if (item.single.valid())
+        detail::future_access::state(item.single)->cancel();
+      if (item.chunk.valid())
+        detail::future_access::state(item.chunk)->cancel();
+    }
     pending_.clear();
   }
 
-  std::deque<future<T>> pending_;
+  std::deque<detail::map_item<T>> pending_;
+  std::vector<value_type> chunk_;
+  std::size_t chunk_next_ = 0;
   std::unique_ptr<detail::map_source<T>> source_;
   std::optional<value_type> current_;
   detail::deadline_type deadline_;

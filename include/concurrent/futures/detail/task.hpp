@@ -7,12 +7,17 @@
 #ifndef CONCURRENT_FUTURES_DETAIL_TASK_HPP
 #define CONCURRENT_FUTURES_DETAIL_TASK_HPP
 
+#include <concurrent/futures/detail/remote_call.hpp>
 #include <concurrent/futures/detail/shared_state.hpp>
 #include <concurrent/futures/future.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
+#include <span>
+#include <stdexcept>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -46,6 +51,23 @@ public:
 
   /// True for a submitted call, which `shutdown(cancel_futures)` cancels.
   virtual bool cancellable() const noexcept { return false; }
+
+  // For a process pool. A call is encoded once, when submitted, and its
+  // arguments dropped; a worker process later runs the message.
+
+  /// Appends the message that runs this call in a worker process. Throws
+  /// std::invalid_argument, saying what has no codec, when it cannot cross;
+  /// what a codec throws.
+  virtual void encode_remote(std::vector<std::byte>&) {
+    throw std::invalid_argument("an Asio handler cannot run in another process");
+  }
+
+  /// Python's `set_running_or_notify_cancel()` when the call is handed to a
+  /// worker; false (and the node freed) if it was cancelled.
+  virtual bool start_remote() noexcept { return false; }
+
+  /// Completes the call from the worker's reply and frees the node.
+  virtual void complete_remote(std::span<std::byte const>, int /*pid*/) noexcept {}
 
   // The queue's link.
   task_node* next_task = nullptr;
@@ -115,6 +137,48 @@ public:
   }
 
   bool cancellable() const noexcept override { return true; }
+
+  void encode_remote(std::vector<std::byte>& out) override {
+    if constexpr (remotable_v<R, std::decay_t<F>, std::decay_t<Args>...>) {
+      std::apply([&out](auto const&... call) { encode_call(out, call...); }, call_);
+      drop_call();
+    } else {
+      throw call_not_remotable(
+          "process_pool_executor: this call cannot run in another process: " +
+          remote_call_obstacle<R, std::decay_t<F>, std::decay_t<Args>...>() +
+          ". Pass a free function, a captureless lambda or a function object whose "
+          "fields have a codec, and arguments that have one (see cf::codec)");
+    }
+  }
+
+  bool start_remote() noexcept override {
+    if (this->start_task())
+      return true;
+    this->release();
+    return false;
+  }
+
+  void complete_remote([[maybe_unused]] std::span<std::byte const> reply,
+                       [[maybe_unused]] int pid) noexcept override {
+    if constexpr (remotable_v<R, std::decay_t<F>, std::decay_t<Args>...>) {
+      try {
+        codec_reader in(reply);
+        if (in.read<std::uint8_t>() == static_cast<std::uint8_t>(reply_status::value)) {
+          if constexpr (std::is_void_v<R>) {
+            this->construct_and_publish();
+          } else {
+            this->emplace_from([&in] { return in.read<R>(); });
+            this->publish();
+          }
+        } else {
+          this->publish_exception(decode_exception(in, pid));
+        }
+      } catch (...) {
+        this->publish_exception(std::current_exception());
+      }
+    }
+    this->release();
+  }
 
 private:
   struct invoker {

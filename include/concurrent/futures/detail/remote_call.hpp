@@ -1,0 +1,196 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_DETAIL_REMOTE_CALL_HPP
+#define CONCURRENT_FUTURES_DETAIL_REMOTE_CALL_HPP
+
+// A call that runs in another process of the same build. Code does not
+// travel: the message names the trampoline `remote_trampoline<F, Args...>`
+// by its module and offset (so it holds across ASLR and exec), followed by
+// F's state and the arguments through cf::codec. The trampoline decodes,
+// calls and encodes the outcome. A worker checks at start that its modules
+// are the parent's (GNU build-id) before it trusts an offset.
+
+#include <concurrent/futures/codec.hpp>
+#include <concurrent/futures/config.hpp>
+
+#include <boost/core/demangle.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+namespace concurrent::futures {
+
+namespace detail {
+
+/// Code in a loaded module, independent of where the module is mapped.
+struct code_ref {
+  std::uint32_t module = 0; // index in the parent's module list
+  std::uint64_t offset = 0; // from the module's load address
+};
+
+/// The code_ref of a function in this process; throws std::invalid_argument
+/// when the address is in no loaded module.
+CONCURRENT_FUTURES_DECL code_ref to_code_ref(void const* code);
+
+/// The address a parent's code_ref names in this worker; throws
+/// std::runtime_error when the module is not loaded here.
+CONCURRENT_FUTURES_DECL void const* from_code_ref(code_ref ref);
+
+/// Encodes the exception being handled: its type, what(), and the fields of
+/// a std::system_error. Call inside a catch block.
+CONCURRENT_FUTURES_DECL void encode_current_exception(codec_writer& out) noexcept;
+
+/// Rebuilds an exception a worker encoded: the same type for the standard
+/// exceptions and registered ones, else remote_error.
+CONCURRENT_FUTURES_DECL std::exception_ptr decode_exception(codec_reader& in, int pid);
+
+/// A call submitted through the `executor` base that cannot cross to a
+/// worker process (something in it has no codec).
+class call_not_remotable : public std::invalid_argument {
+public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// Makes the exception a worker reported, from its what().
+using exception_factory = std::exception_ptr (*)(std::string const& what);
+
+/// Adds a type to those rebuilt as themselves (keyed by the type's name).
+CONCURRENT_FUTURES_DECL void register_exception_factory(std::type_info const& type,
+                                                        exception_factory make);
+
+/// The outcome byte that starts a reply.
+enum class reply_status : std::uint8_t { value = 0, exception = 1 };
+
+template <class T>
+inline constexpr bool is_function_pointer_v =
+    std::is_pointer_v<T>&& std::is_function_v<std::remove_pointer_t<T>>;
+
+} // namespace detail
+
+/// Function pointers cross as the code they point to (same build only).
+template <class T>
+requires detail::is_function_pointer_v<T>
+struct codec<T> {
+  static void encode(codec_writer& w, T fn) {
+    detail::code_ref const ref = detail::to_code_ref(reinterpret_cast<void const*>(fn));
+    w.write(ref.module);
+    w.write(ref.offset);
+  }
+  static T decode(codec_reader& r) {
+    detail::code_ref ref;
+    ref.module = r.read<std::uint32_t>();
+    ref.offset = r.read<std::uint64_t>();
+    return reinterpret_cast<T>(const_cast<void*>(detail::from_code_ref(ref)));
+  }
+};
+
+namespace detail {
+
+/// True when `fn(args...)` can run in another process: F's state, every
+/// argument and the result have a codec.
+template <class R, class F, class... Args>
+inline constexpr bool remotable_v = codable<F> && (codable<Args> && ...) &&
+                                    (std::is_void_v<R> || codable<R>);
+
+/// What keeps a call from crossing, for the run-time error a process pool
+/// gives when it is reached through the `executor` base.
+template <class R, class F, class... Args>
+std::string remote_call_obstacle() {
+  std::string why;
+  auto note = [&why](bool ok, char const* what, std::string type) {
+    if (!ok) {
+      if (!why.empty())
+        why += "; ";
+      why += what;
+      why += " (" + type + ")";
+    }
+  };
+  note(codable<F>, "the callable has no codec", boost::core::demangle(typeid(F).name()));
+  std::size_t i = 0;
+  (note(codable<Args>, ("argument " + std::to_string(++i) + " has no codec").c_str(),
+        boost::core::demangle(typeid(Args).name())),
+   ...);
+  if constexpr (!std::is_void_v<R>)
+    note(codable<R>, "the result has no codec", boost::core::demangle(typeid(R).name()));
+  return why;
+}
+
+/// The signature every trampoline has: decode the call from `in`, run it,
+/// append the reply to `out`.
+using trampoline_fn = void (*)(codec_reader& in, std::vector<std::byte>& out);
+
+template <class F, class... Args>
+void remote_trampoline(codec_reader& in, std::vector<std::byte>& out) {
+  std::size_t const start = out.size();
+  codec_writer w(out);
+  try {
+    // A braced list decodes the arguments left to right, as encoded.
+    std::tuple<F, Args...> call{in.read<F>(), in.read<Args>()...};
+    using R = std::invoke_result_t<F, Args...>;
+    if constexpr (std::is_void_v<R>) {
+      std::apply(
+          [](auto&& fn, auto&&... a) { std::invoke(std::move(fn), std::move(a)...); },
+          std::move(call));
+      w.write(static_cast<std::uint8_t>(reply_status::value));
+    } else {
+      std::remove_cvref_t<R> r = std::apply(
+          [](auto&& fn, auto&&... a) -> decltype(auto) {
+            return std::invoke(std::move(fn), std::move(a)...);
+          },
+          std::move(call));
+      w.write(static_cast<std::uint8_t>(reply_status::value));
+      w.write(r);
+    }
+  } catch (...) {
+    // Also a result whose encoding throws: the error goes back instead, as
+    // CPython sends back a pickling error.
+    out.resize(start);
+    codec_writer e(out);
+    e.write(static_cast<std::uint8_t>(reply_status::exception));
+    encode_current_exception(e);
+  }
+}
+
+/// The code_ref of `remote_trampoline<F, Args...>`, looked up once.
+template <class F, class... Args>
+code_ref trampoline_ref() {
+  static code_ref const ref =
+      to_code_ref(reinterpret_cast<void const*>(&remote_trampoline<F, Args...>));
+  return ref;
+}
+
+/// Appends the message that makes a worker run `fn(args...)`.
+template <class F, class... Args>
+void encode_call(std::vector<std::byte>& out, F const& fn, Args const&... args) {
+  codec_writer w(out);
+  code_ref const ref = trampoline_ref<F, Args...>();
+  w.write(ref.module);
+  w.write(ref.offset);
+  w.write(fn);
+  (w.write(args), ...);
+}
+
+/// Runs a call message in a worker: finds the trampoline, lets it decode,
+/// call and encode. Errors before the call (code not available) are
+/// replies too.
+CONCURRENT_FUTURES_DECL void run_call(std::span<std::byte const> message,
+                                      std::vector<std::byte>& reply) noexcept;
+
+} // namespace detail
+} // namespace concurrent::futures
+
+#endif

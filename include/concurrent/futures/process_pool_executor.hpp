@@ -1,0 +1,215 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_PROCESS_POOL_EXECUTOR_HPP
+#define CONCURRENT_FUTURES_PROCESS_POOL_EXECUTOR_HPP
+
+#include <concurrent/futures/codec.hpp>
+#include <concurrent/futures/config.hpp>
+#include <concurrent/futures/detail/remote_call.hpp>
+#include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/exceptions.hpp>
+#include <concurrent/futures/executor.hpp>
+
+#include <boost/asio/execution_context.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace concurrent::futures {
+
+namespace detail::process {
+class pool_core;
+}
+
+/// How a process pool starts its workers (Python's start methods).
+enum class start_method {
+  /// A fork server, a fresh copy of the program started when the pool needs
+  /// its first worker, forks each worker. The server is single-threaded, so
+  /// a worker never inherits a lock another thread of the program held; this
+  /// is what makes it safe in a program that already runs threads. The
+  /// default, as in Python 3.14.
+  forkserver,
+  /// Each worker is a fresh copy of the program (exec of /proc/self/exe).
+  spawn,
+  /// Each worker is a fork of the program, all of them when the pool is
+  /// created. Refused when the program runs more than one thread then.
+  fork,
+};
+
+/// Something to run first in every worker process: a free function, a
+/// captureless lambda or a function object whose fields have a codec.
+class process_initializer {
+public:
+  process_initializer() = default;
+
+  template <class F>
+  requires(!std::is_same_v<std::remove_cvref_t<F>, process_initializer>)
+      process_initializer(F&& fn) { // NOLINT: converts, as std::function does
+    using Fd = std::decay_t<F>;
+    static_assert(std::is_invocable_v<Fd>,
+                  "initializer: must be callable with no argument");
+    detail::require_codable<Fd>();
+    Fd const f(std::forward<F>(fn));
+    detail::encode_call(message_, f);
+  }
+
+  explicit operator bool() const noexcept { return !message_.empty(); }
+  std::vector<std::byte> const& message() const noexcept { return message_; }
+
+private:
+  std::vector<std::byte> message_;
+};
+
+/// Options of `process_pool_executor` (Python's constructor arguments).
+struct process_pool_options {
+  /// Most worker processes; empty: the CPUs this process may run on
+  /// (Python's `os.process_cpu_count()`). Zero or negative is an error.
+  std::optional<int> max_workers = {};
+  /// A worker exits after this many calls and a new one takes its place;
+  /// empty: workers live as long as the pool. Not with `start_method::fork`.
+  std::optional<int> max_tasks_per_child = {};
+  /// Runs first in every worker. If it throws, the pool is broken.
+  process_initializer initializer = {};
+  /// How workers start; see `start_method`.
+  concurrent::futures::start_method start_method =
+      concurrent::futures::start_method::forkserver;
+};
+
+/// Runs submitted calls in worker processes (Python's
+/// `ProcessPoolExecutor`).
+/**
+ * The same futures as `thread_pool_executor`: `wait`, `as_completed`,
+ * `map`, `co_await` and `run_in_executor` work alike. What crosses to a
+ * worker is a free function, a captureless lambda or a function object with
+ * a codec, and arguments and a result with a `cf::codec`; anything else is
+ * a compile error where the static type is this class, and
+ * `std::invalid_argument` from `submit` through the `executor` base.
+ * Standard exceptions thrown in a worker arrive as themselves, others as
+ * `remote_error`.
+ *
+ * Workers start on demand, one per `submit` that finds no idle worker, up
+ * to `max_workers` (all at once with `start_method::fork`). A call handed
+ * to a worker cannot be cancelled any more; as in Python, at most
+ * `max_workers + 1` calls wait in workers, the rest in the pool, where
+ * `cancel()` works.
+ *
+ * If a worker dies (a signal, `abort`, `_exit`) the pool is broken: every
+ * pending future fails with `broken_process_pool` naming the worker's pid
+ * and signal or exit status, the other workers are killed, and `submit`
+ * throws. Workers die with the program, also when it is killed.
+ *
+ * Futures complete, and their done callbacks run, on the pool's own thread.
+ *
+ * The destructor calls `shutdown(true)`.
+ *
+ * @par Thread Safety
+ * Every member function may be called from any thread, concurrently.
+ *
+ * @code
+ * int count_primes(int lo, int hi);
+ * cf::process_pool_executor procs{{.max_workers = 4}};
+ * cf::future<int> n = procs.submit(count_primes, 0, 1'000'000);
+ * std::cout << n.result() << '\n';
+ * @endcode
+ */
+class CONCURRENT_FUTURES_DECL process_pool_executor
+    : public boost::asio::execution_context,
+      public executor {
+public:
+  /// Creates the pool; with `start_method::fork` it starts every worker.
+  /**
+   * @throws std::invalid_argument for `max_workers` or
+   * `max_tasks_per_child` below 1, or `max_tasks_per_child` with
+   * `start_method::fork`; std::logic_error for `start_method::fork` in a
+   * program that runs more than one thread.
+   */
+  explicit process_pool_executor(process_pool_options options = {});
+
+  /// Shuts down, waiting for every queued and running call.
+  ~process_pool_executor() override;
+
+  /// Schedules `fn(args...)` in a worker and returns its future.
+  /**
+   * `fn` and `args` are encoded at once (a codec that throws fails only
+   * this future) and dropped.
+   *
+   * @throws std::runtime_error after shutdown; `broken_process_pool` once
+   * broken.
+   */
+  template <class F, class... Args>
+  auto submit(F&& fn, Args&&... args) {
+    check_remotable<F, Args...>();
+    return executor::submit(std::forward<F>(fn), std::forward<Args>(args)...);
+  }
+
+  using executor::map;
+
+  void shutdown(bool wait = true, bool cancel_futures = false) final;
+
+  /// Python 3.14's `terminate_workers()`: `shutdown(false, true)`, then
+  /// SIGTERM to every worker. Running calls fail with `broken_process_pool`.
+  void terminate_workers();
+
+  /// As `terminate_workers()`, with SIGKILL.
+  void kill_workers();
+
+  /// The most workers this pool will start.
+  int max_workers() const noexcept;
+
+  /// The process ids of the live workers.
+  std::vector<int> worker_pids() const;
+
+  /// How this pool starts its workers.
+  concurrent::futures::start_method start_method() const noexcept;
+
+private:
+  template <class F, class... Args>
+  static void check_remotable() {
+    using R = detail::call_result_t<F, Args...>;
+    detail::require_codable<std::decay_t<F>>();
+    (detail::require_codable<std::decay_t<Args>>(), ...);
+    if constexpr (!std::is_void_v<R>)
+      detail::require_codable<R>();
+  }
+
+  void enqueue(detail::task_node& task) final;
+  bool maps_in_chunks() const noexcept final { return true; }
+
+  std::shared_ptr<detail::process::pool_core> core_;
+};
+
+/// Makes exceptions of type `E` thrown in a worker arrive as `E` (built from
+/// their `what()`) instead of `remote_error`.
+/**
+ * Call it in the program before the exception can arrive; the worker needs
+ * nothing. E must derive from std::exception and be constructible from a
+ * `std::string` or `char const*`.
+ */
+template <class E>
+void register_exception_type() {
+  static_assert(std::is_base_of_v<std::exception, E>,
+                "register_exception_type<E>: E must derive from std::exception");
+  static_assert(std::is_constructible_v<E, std::string const&> ||
+                    std::is_constructible_v<E, char const*>,
+                "register_exception_type<E>: E must be constructible from its what() "
+                "(std::string or char const*)");
+  detail::register_exception_factory(typeid(E), [](std::string const& what) {
+    if constexpr (std::is_constructible_v<E, std::string const&>)
+      return std::make_exception_ptr(E(what));
+    else
+      return std::make_exception_ptr(E(what.c_str()));
+  });
+}
+
+} // namespace concurrent::futures
+
+#endif

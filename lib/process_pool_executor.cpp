@@ -1,0 +1,920 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+// The pool's side of the process pool.
+//
+// Calls wait in `backlog_` (cancellable) until a worker has room: at most
+// two calls per worker (one running, one waiting), which keeps what cannot
+// be cancelled any more within Python's `max_workers + 1`. A submitting
+// thread writes into the worker's request ring itself, under the pool's
+// mutex; one thread of the pool's own (the manager, an io_context) reads
+// the result rings when the doorbell rings, completes the futures, refills
+// the workers, starts and reaps processes. Process creation happens only on
+// the manager thread: PR_SET_PDEATHSIG fires when the *thread* that created
+// a child exits, and the manager lives as long as the pool.
+
+#include <concurrent/futures/process_pool_executor.hpp>
+
+#include "detail/process/channel.hpp"
+#include "detail/process/memfd.hpp"
+#include "detail/process/modules.hpp"
+#include "detail/process/worker.hpp"
+#include "detail/spin.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+extern char** environ;
+
+namespace asio = boost::asio;
+
+namespace concurrent::futures {
+namespace detail::process {
+namespace {
+
+// Workers and the fork server play their role before main() runs: the
+// library's static initializers run after the program's own (it is linked
+// after them), so the program's globals exist when a task runs.
+struct role_hook {
+  role_hook() { run_role_if_requested(); }
+} const hook;
+
+int threads_in_process() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("Threads:", 0) == 0)
+      return std::atoi(line.c_str() + 8);
+  return 1;
+}
+
+std::string describe_status(int pid, bool signaled, int code) {
+  std::string s = "worker pid " + std::to_string(pid);
+  if (signaled) {
+    char const* abbrev = ::sigabbrev_np(code);
+    s += " was killed by signal " + std::to_string(code);
+    if (abbrev)
+      s += std::string(", SIG") + abbrev;
+  } else {
+    s += " exited with status " + std::to_string(code);
+    if (code == exit_initializer_failed)
+      s += " (its initializer failed)";
+    else if (code == exit_setup_failed)
+      s += " (it could not set up)";
+  }
+  return s;
+}
+
+void close_fd(int& fd) noexcept {
+  if (fd >= 0) {
+    ::close(fd);
+    fd = -1;
+  }
+}
+
+std::exception_ptr broken_future_error(std::string const& why, int pid, int sig,
+                                       int status) {
+  return std::make_exception_ptr(
+      broken_process_pool("A process in the process pool was terminated abruptly while "
+                          "the future was running "
+                          "or pending (" +
+                              why + ")",
+                          pid, sig, status));
+}
+
+struct pending_call {
+  task_node* task;
+  std::vector<std::byte> message;
+};
+
+struct worker_slot {
+  std::uint32_t id = 0;
+  pid_t pid = 0;
+  int memfd = -1;
+  channel chan;
+  std::deque<task_node*> inflight; // handed over, reply awaited, in order
+  std::vector<std::byte> outbox;   // the rest of a message the ring had no room for
+  std::size_t outbox_offset = 0;
+  bool outbox_pending = false;
+  std::vector<std::byte> reassembly; // a reply split over records
+  unsigned sent = 0;
+  bool launched = false;
+  bool stop_sent = false;
+  bool retiring = false;
+  bool exited = false;
+  std::unique_ptr<asio::posix::stream_descriptor> pidfd;
+};
+
+} // namespace
+
+class pool_core {
+public:
+  explicit pool_core(process_pool_options const& options);
+  ~pool_core();
+
+  void submit(task_node& task, std::vector<std::byte> message);
+  void shutdown(bool wait, bool cancel_futures);
+  void signal_workers(int sig);
+  std::vector<int> worker_pids() const;
+
+  int max_workers() const noexcept { return max_workers_; }
+  start_method method() const noexcept { return method_; }
+
+private:
+  using slot_ptr = std::shared_ptr<worker_slot>;
+
+  // --- any thread, under mutex_ ---
+  slot_ptr new_slot_locked();
+  void dispatch_locked(std::vector<slot_ptr>& wake);
+  slot_ptr pick_locked();
+  bool has_idle_locked() const;
+  void break_locked(std::exception_ptr future_error, std::string const& submit_error,
+                    std::vector<task_node*>& fail);
+  void start_manager_locked();
+
+  // --- manager thread ---
+  void launch(slot_ptr const& slot);
+  void start_forkserver();
+  void watch_forkserver();
+  void on_forkserver_readable();
+  void watch_pidfd(slot_ptr const& slot);
+  void watch_doorbell();
+  void process_results();
+  bool drain(worker_slot& slot);
+  static void wake_writer(channel_header& h) noexcept;
+  void on_exit(slot_ptr const& slot, bool signaled, int code);
+  void maybe_finish();
+
+  static void wake(std::vector<slot_ptr> const& slots) noexcept;
+  static void fail(std::vector<task_node*> const& tasks,
+                   std::exception_ptr const& e) noexcept;
+
+  int const max_workers_;
+  std::optional<int> const max_tasks_;
+  start_method const method_;
+  std::vector<std::byte> setup_; // setup_header + module table + initializer
+
+  mutable std::mutex mutex_;
+  std::deque<pending_call> backlog_;
+  std::vector<slot_ptr> slots_;
+  std::uint32_t next_id_ = 0;
+  bool shutdown_ = false;
+  std::exception_ptr broken_future_; // what pending futures fail with
+  std::string broken_submit_;        // what submit throws, once broken
+  bool finished_ = false;
+  bool manager_started_ = false;
+
+  asio::io_context io_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::thread manager_;
+  std::mutex join_mutex_;
+  std::atomic<std::thread::id> manager_id_{};
+  int doorbell_fd_ = -1;
+  std::unique_ptr<asio::posix::stream_descriptor> doorbell_;
+  int forkserver_fd_ = -1;
+  pid_t forkserver_pid_ = 0;
+  std::unique_ptr<asio::posix::stream_descriptor> forkserver_;
+};
+
+pool_core::pool_core(process_pool_options const& options)
+    : max_workers_(options.max_workers ? *options.max_workers : usable_cpus()),
+      max_tasks_(options.max_tasks_per_child), method_(options.start_method) {
+  if (max_workers_ <= 0)
+    throw std::invalid_argument("max_workers must be greater than 0");
+  if (max_tasks_ && *max_tasks_ <= 0)
+    throw std::invalid_argument("max_tasks_per_child must be >= 1");
+  if (max_tasks_ && method_ == start_method::fork)
+    throw std::invalid_argument("max_tasks_per_child is incompatible with "
+                                "start_method::fork (a replacement worker "
+                                "would be forked from a program whose pool thread runs); "
+                                "use forkserver or spawn");
+  if (method_ == start_method::fork) {
+    int const n = threads_in_process();
+    if (n > 1)
+      throw std::logic_error(
+          "start_method::fork: this program runs " + std::to_string(n) +
+          " threads; a forked worker could deadlock on a lock one of them holds. Use "
+          "start_method::forkserver (the default) or start_method::spawn, or create the "
+          "pool "
+          "before starting threads");
+  }
+
+  auto const modules = encode_module_table();
+  auto const& init = options.initializer.message();
+  setup_header sh{static_cast<std::uint32_t>(modules.size()),
+                  static_cast<std::uint32_t>(init.size()),
+                  max_tasks_ ? static_cast<std::uint32_t>(*max_tasks_) : 0u};
+  setup_.resize(sizeof sh);
+  std::memcpy(setup_.data(), &sh, sizeof sh);
+  setup_.insert(setup_.end(), modules.begin(), modules.end());
+  setup_.insert(setup_.end(), init.begin(), init.end());
+
+  doorbell_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (doorbell_fd_ < 0)
+    throw std::system_error(errno, std::system_category(), "eventfd");
+  doorbell_ = std::make_unique<asio::posix::stream_descriptor>(io_, ::dup(doorbell_fd_));
+
+  if (method_ == start_method::fork) {
+    // Python forks every worker up front with this method, before its
+    // manager thread exists; so do we.
+    std::vector<slot_ptr> slots;
+    {
+      std::lock_guard lock(mutex_);
+      for (int i = 0; i < max_workers_; ++i)
+        slots.push_back(new_slot_locked());
+    }
+    for (auto const& slot : slots)
+      launch(slot);
+    std::lock_guard lock(mutex_);
+    start_manager_locked();
+  }
+}
+
+pool_core::~pool_core() {
+  shutdown(true, false);
+  std::lock_guard lock(join_mutex_);
+  if (manager_.joinable())
+    manager_.join();
+  close_fd(doorbell_fd_);
+  close_fd(forkserver_fd_);
+}
+
+pool_core::slot_ptr pool_core::new_slot_locked() {
+  auto slot = std::make_shared<worker_slot>();
+  slot->id = next_id_++;
+  std::size_t const size = channel::region_size(
+      channel::default_ring_bytes, static_cast<std::uint32_t>(setup_.size()));
+  slot->memfd = create_memfd("concurrent-futures-worker", size);
+  auto region = map_memfd(slot->memfd);
+  auto* h = ::new (region.get_address()) channel_header();
+  h->ring_bytes = channel::default_ring_bytes;
+  h->setup_bytes = static_cast<std::uint32_t>(setup_.size());
+  std::memcpy(static_cast<std::byte*>(region.get_address()) + channel::setup_offset,
+              setup_.data(), setup_.size());
+  // The manager sleeps until a doorbell: the worker must ring from the start.
+  h->parent_waiting.store(1, std::memory_order_relaxed);
+  h->magic = channel_magic;
+  slot->chan = channel(std::move(region));
+  slots_.push_back(slot);
+  return slot;
+}
+
+void pool_core::start_manager_locked() {
+  if (manager_started_)
+    return;
+  manager_started_ = true;
+  work_.emplace(io_.get_executor());
+  watch_doorbell();
+  manager_ = std::thread([this] {
+    manager_id_.store(std::this_thread::get_id());
+    for (;;) {
+      try {
+        io_.run();
+        break;
+      } catch (std::exception const& e) {
+        std::fprintf(stderr, "concurrent-futures process pool: %s\n", e.what());
+      }
+    }
+  });
+}
+
+bool pool_core::has_idle_locked() const {
+  for (auto const& s : slots_)
+    if (s->inflight.empty() && !s->stop_sent && !s->retiring && !s->exited &&
+        (!max_tasks_ || s->sent < static_cast<unsigned>(*max_tasks_)))
+      return true;
+  return false;
+}
+
+pool_core::slot_ptr pool_core::pick_locked() {
+  slot_ptr best;
+  for (auto const& s : slots_) {
+    if (s->stop_sent || s->retiring || s->exited || s->outbox_pending ||
+        s->inflight.size() >= 2 ||
+        (max_tasks_ && s->sent >= static_cast<unsigned>(*max_tasks_)))
+      continue;
+    if (!best || s->inflight.size() < best->inflight.size())
+      best = s;
+  }
+  return best;
+}
+
+void pool_core::dispatch_locked(std::vector<slot_ptr>& wake) {
+  auto woken = [&wake](slot_ptr const& s) {
+    if (std::find(wake.begin(), wake.end(), s) == wake.end())
+      wake.push_back(s);
+  };
+  for (auto const& s : slots_) {
+    if (s->outbox_pending && !s->exited) {
+      s->chan.header().parent_wants_space.store(1, std::memory_order_seq_cst);
+      if (write_message(s->chan.requests(), record_kind::call, 0, s->outbox,
+                        s->outbox_offset)) {
+        s->outbox_pending = false;
+        s->outbox.clear();
+        s->outbox_offset = 0;
+        s->chan.header().parent_wants_space.store(0, std::memory_order_relaxed);
+      }
+      woken(s);
+    }
+  }
+  while (!backlog_.empty()) {
+    slot_ptr const s = pick_locked();
+    if (!s)
+      break;
+    pending_call c = std::move(backlog_.front());
+    backlog_.pop_front();
+    if (!c.task->start_remote())
+      continue; // cancelled while it waited
+    s->inflight.push_back(c.task);
+    ++s->sent;
+    std::size_t offset = 0;
+    if (!write_message(s->chan.requests(), record_kind::call, 0, c.message, offset)) {
+      s->outbox = std::move(c.message);
+      s->outbox_offset = offset;
+      s->outbox_pending = true;
+      s->chan.header().parent_wants_space.store(1, std::memory_order_seq_cst);
+      // The worker may have made room before it saw the flag.
+      if (write_message(s->chan.requests(), record_kind::call, 0, s->outbox,
+                        s->outbox_offset)) {
+        s->outbox_pending = false;
+        s->outbox.clear();
+        s->chan.header().parent_wants_space.store(0, std::memory_order_relaxed);
+      }
+    }
+    woken(s);
+  }
+  if (shutdown_ && backlog_.empty()) {
+    for (auto const& s : slots_) {
+      if (s->stop_sent || s->retiring || s->exited || s->outbox_pending)
+        continue;
+      if (s->chan.requests().try_write(record_kind::stop, 0, {})) {
+        s->stop_sent = true;
+        woken(s);
+      }
+    }
+  }
+}
+
+void pool_core::wake(std::vector<slot_ptr> const& slots) noexcept {
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  for (auto const& s : slots) {
+    auto& h = s->chan.header();
+    if (h.worker_sleeping.load(std::memory_order_relaxed) != 0) {
+      h.request_signal.fetch_add(1, std::memory_order_release);
+      shared_futex_wake(h.request_signal);
+    }
+  }
+}
+
+void pool_core::fail(std::vector<task_node*> const& tasks,
+                     std::exception_ptr const& e) noexcept {
+  for (auto* t : tasks)
+    t->abandon(e);
+}
+
+void pool_core::submit(task_node& task, std::vector<std::byte> message) {
+  std::vector<slot_ptr> wake_list;
+  {
+    std::lock_guard lock(mutex_);
+    if (broken_future_)
+      throw broken_process_pool(broken_submit_);
+    if (shutdown_)
+      throw std::runtime_error("cannot schedule new futures after shutdown");
+    start_manager_locked();
+    if (!has_idle_locked() && static_cast<int>(slots_.size()) < max_workers_ &&
+        method_ != start_method::fork) {
+      auto slot = new_slot_locked();
+      asio::post(io_, [this, slot] { launch(slot); });
+    }
+    backlog_.push_back({&task, std::move(message)});
+    dispatch_locked(wake_list);
+  }
+  wake(wake_list);
+}
+
+void pool_core::shutdown(bool wait, bool cancel_futures) {
+  std::vector<task_node*> cancelled;
+  std::vector<slot_ptr> wake_list;
+  bool started;
+  {
+    std::lock_guard lock(mutex_);
+    shutdown_ = true;
+    if (cancel_futures) {
+      for (auto& c : backlog_)
+        cancelled.push_back(c.task);
+      backlog_.clear();
+    }
+    dispatch_locked(wake_list);
+    started = manager_started_;
+  }
+  wake(wake_list);
+  fail(cancelled, nullptr);
+  if (!started)
+    return;
+  asio::post(io_, [this] { maybe_finish(); });
+  if (wait && manager_id_.load() != std::this_thread::get_id()) {
+    std::lock_guard lock(join_mutex_); // one joiner at a time
+    if (manager_.joinable())
+      manager_.join();
+  }
+}
+
+void pool_core::signal_workers(int sig) {
+  std::vector<pid_t> pids;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto const& s : slots_)
+      if (s->pid > 0 && !s->exited)
+        pids.push_back(s->pid);
+  }
+  shutdown(false, true);
+  for (pid_t p : pids)
+    ::kill(p, sig);
+}
+
+std::vector<int> pool_core::worker_pids() const {
+  std::lock_guard lock(mutex_);
+  std::vector<int> out;
+  for (auto const& s : slots_)
+    if (s->pid > 0 && !s->exited)
+      out.push_back(s->pid);
+  return out;
+}
+
+// ------------------------------------------------------------ manager thread
+
+void pool_core::watch_doorbell() {
+  doorbell_->async_wait(asio::posix::stream_descriptor::wait_read,
+                        [this](boost::system::error_code ec) {
+                          if (ec)
+                            return;
+                          std::uint64_t n;
+                          while (::read(doorbell_fd_, &n, sizeof n) > 0) {
+                          }
+                          process_results();
+                          if (!finished_)
+                            watch_doorbell();
+                        });
+}
+
+void pool_core::process_results() {
+  for (;;) {
+    std::vector<slot_ptr> slots;
+    {
+      std::lock_guard lock(mutex_);
+      slots = slots_;
+    }
+    bool progress = false;
+    for (auto const& s : slots)
+      progress = drain(*s) || progress;
+    std::vector<slot_ptr> wake_list;
+    bool inflight = false;
+    {
+      std::lock_guard lock(mutex_);
+      dispatch_locked(wake_list);
+      for (auto const& s : slots_)
+        inflight = inflight || !s->inflight.empty();
+    }
+    wake(wake_list);
+    if (progress)
+      continue;
+    // Poll a little before sleeping: a reply due in microseconds then costs
+    // no doorbell (a VM's wake-up takes several).
+    auto any_result = [&slots] {
+      for (auto const& s : slots)
+        if (!s->chan.results().empty())
+          return true;
+      return false;
+    };
+    if (inflight && poll_for(any_result, std::chrono::microseconds(30)))
+      continue;
+    for (auto const& s : slots)
+      s->chan.header().parent_waiting.store(1, std::memory_order_seq_cst);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (!any_result())
+      return;
+  }
+}
+
+// After freeing room in a result ring: the worker may wait for it.
+void pool_core::wake_writer(channel_header& h) noexcept {
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (h.worker_waiting_space.load(std::memory_order_relaxed) != 0) {
+    h.space_signal.fetch_add(1, std::memory_order_release);
+    shared_futex_wake(h.space_signal);
+  }
+}
+
+bool pool_core::drain(worker_slot& s) {
+  auto& r = s.chan.results();
+  auto& h = s.chan.header();
+  bool progress = false;
+  ring::view v;
+  for (int n = 0; n < 256 && r.peek(v); ++n) {
+    progress = true;
+    if (ring::corrupt(v)) {
+      std::vector<task_node*> tasks;
+      std::exception_ptr e;
+      {
+        std::lock_guard lock(mutex_);
+        std::string const why = "worker pid " + std::to_string(s.pid) +
+                                " wrote a corrupt record into its result ring";
+        e = broken_future_error(why, s.pid, 0, -1);
+        break_locked(e, why, tasks);
+      }
+      fail(tasks, e);
+      return true;
+    }
+    std::span<std::byte const> message = v.payload;
+    if (v.header.flags & record_more) {
+      s.reassembly.insert(s.reassembly.end(), v.payload.begin(), v.payload.end());
+      r.consume(v);
+      wake_writer(h);
+      continue;
+    }
+    if (!s.reassembly.empty()) {
+      s.reassembly.insert(s.reassembly.end(), v.payload.begin(), v.payload.end());
+      message = s.reassembly;
+    }
+    if (v.header.kind == record_kind::hello) {
+      std::string error;
+      try {
+        codec_reader in(message);
+        s.pid = in.read<std::int32_t>();
+        error = in.read<std::string>();
+      } catch (std::exception const& e) {
+        error = e.what();
+      }
+      if (!error.empty()) {
+        std::vector<task_node*> tasks;
+        std::exception_ptr e;
+        {
+          std::lock_guard lock(mutex_);
+          std::string const why = "worker pid " + std::to_string(s.pid) + ": " + error;
+          e = broken_future_error(why, s.pid, 0, -1);
+          break_locked(e, why, tasks);
+        }
+        fail(tasks, e);
+      }
+    } else if (v.header.kind == record_kind::reply) {
+      task_node* task = nullptr;
+      {
+        std::lock_guard lock(mutex_);
+        if (!s.inflight.empty()) {
+          task = s.inflight.front();
+          s.inflight.pop_front();
+        }
+        if (v.header.flags & record_retiring)
+          s.retiring = true;
+      }
+      if (task)
+        task->complete_remote(message, s.pid);
+    }
+    s.reassembly.clear();
+    r.consume(v);
+    wake_writer(h);
+  }
+  return progress;
+}
+
+void pool_core::break_locked(std::exception_ptr future_error,
+                             std::string const& submit_error,
+                             std::vector<task_node*>& fail_list) {
+  if (!broken_future_) {
+    broken_future_ = std::move(future_error);
+    broken_submit_ =
+        "A child process terminated abruptly, the process pool is not usable "
+        "anymore (" +
+        submit_error + ")";
+  }
+  shutdown_ = true;
+  for (auto& c : backlog_)
+    fail_list.push_back(c.task);
+  backlog_.clear();
+  for (auto const& s : slots_) {
+    fail_list.insert(fail_list.end(), s->inflight.begin(), s->inflight.end());
+    s->inflight.clear();
+    s->outbox_pending = false;
+    // The others' queues may be in any state: end them, as Python does.
+    if (s->pid > 0 && !s->exited)
+      ::kill(s->pid, SIGKILL);
+  }
+}
+
+void pool_core::launch(slot_ptr const& slot) {
+  if (slot->launched)
+    return;
+  slot->launched = true;
+  if (method_ == start_method::forkserver) {
+    if (forkserver_fd_ < 0)
+      start_forkserver();
+    forkserver_message m{forkserver_message::spawn_request, slot->id, 0, 0};
+    char control[CMSG_SPACE(2 * sizeof(int))] = {};
+    iovec iov{&m, sizeof m};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+    int const fds[2] = {slot->memfd, doorbell_fd_};
+    std::memcpy(CMSG_DATA(c), fds, sizeof fds);
+    ssize_t n;
+    do
+      n = ::sendmsg(forkserver_fd_, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    close_fd(slot->memfd);
+    if (n < 0)
+      on_exit(slot, false, 127);
+    return;
+  }
+  pid_t pid = -1;
+  if (method_ == start_method::fork) {
+    pid = ::fork();
+    if (pid == 0)
+      worker_main(slot->memfd, doorbell_fd_, ::getppid());
+  } else {
+    std::string const role =
+        std::string(role_variable) + "=worker " + std::to_string(slot->memfd) + " " +
+        std::to_string(doorbell_fd_) + " " + std::to_string(::getpid());
+    std::vector<char*> env;
+    for (char** e = environ; *e; ++e)
+      if (std::strncmp(*e, role_variable, sizeof role_variable - 1) != 0)
+        env.push_back(*e);
+    env.push_back(const_cast<char*>(role.c_str()));
+    env.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    ::posix_spawn_file_actions_init(&fa);
+    // dup2 onto itself clears FD_CLOEXEC in the child only (glibc >= 2.29).
+    ::posix_spawn_file_actions_adddup2(&fa, slot->memfd, slot->memfd);
+    ::posix_spawn_file_actions_adddup2(&fa, doorbell_fd_, doorbell_fd_);
+    char arg0[] = "concurrent-futures-worker";
+    char* argv[] = {arg0, nullptr};
+    int const rc = ::posix_spawn(&pid, "/proc/self/exe", &fa, nullptr, argv, env.data());
+    ::posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+      pid = -1;
+  }
+  close_fd(slot->memfd);
+  if (pid < 0) {
+    on_exit(slot, false, 127);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    slot->pid = pid;
+  }
+  watch_pidfd(slot);
+}
+
+void pool_core::watch_pidfd(slot_ptr const& slot) {
+  int const fd = static_cast<int>(::syscall(SYS_pidfd_open, slot->pid, 0));
+  if (fd < 0)
+    throw std::system_error(errno, std::system_category(), "pidfd_open");
+  slot->pidfd = std::make_unique<asio::posix::stream_descriptor>(io_, fd);
+  slot->pidfd->async_wait(
+      asio::posix::stream_descriptor::wait_read,
+      [this, slot](boost::system::error_code ec) {
+        if (ec)
+          return;
+        siginfo_t info{};
+        ::waitid(static_cast<idtype_t>(P_PIDFD),
+                 static_cast<id_t>(slot->pidfd->native_handle()), &info, WEXITED);
+        slot->pidfd.reset();
+        bool const signaled = info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED;
+        on_exit(slot, signaled, info.si_status);
+      });
+}
+
+void pool_core::start_forkserver() {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+    throw std::system_error(errno, std::system_category(), "socketpair");
+  std::string const role = std::string(role_variable) + "=forkserver " +
+                           std::to_string(sv[1]) + " " + std::to_string(::getpid());
+  std::vector<char*> env;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, role_variable, sizeof role_variable - 1) != 0)
+      env.push_back(*e);
+  env.push_back(const_cast<char*>(role.c_str()));
+  env.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  ::posix_spawn_file_actions_init(&fa);
+  ::posix_spawn_file_actions_adddup2(&fa, sv[1], sv[1]);
+  char arg0[] = "concurrent-futures-forkserver";
+  char* argv[] = {arg0, nullptr};
+  pid_t pid = -1;
+  int const rc = ::posix_spawn(&pid, "/proc/self/exe", &fa, nullptr, argv, env.data());
+  ::posix_spawn_file_actions_destroy(&fa);
+  ::close(sv[1]);
+  if (rc != 0) {
+    ::close(sv[0]);
+    throw std::system_error(rc, std::system_category(), "posix_spawn(fork server)");
+  }
+  forkserver_fd_ = sv[0];
+  forkserver_pid_ = pid;
+  forkserver_ =
+      std::make_unique<asio::posix::stream_descriptor>(io_, ::dup(forkserver_fd_));
+  watch_forkserver();
+}
+
+void pool_core::watch_forkserver() {
+  forkserver_->async_wait(asio::posix::stream_descriptor::wait_read,
+                          [this](boost::system::error_code ec) {
+                            if (!ec)
+                              on_forkserver_readable();
+                          });
+}
+
+void pool_core::on_forkserver_readable() {
+  for (;;) {
+    forkserver_message m{};
+    ssize_t const n = ::recv(forkserver_fd_, &m, sizeof m, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      watch_forkserver();
+      return;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      // The fork server is gone: its workers died with it.
+      std::vector<task_node*> tasks;
+      std::exception_ptr e;
+      std::vector<slot_ptr> slots;
+      {
+        std::lock_guard lock(mutex_);
+        if (!finished_) {
+          std::string const why = "the fork server exited";
+          e = broken_future_error(why, forkserver_pid_, 0, -1);
+          break_locked(e, why, tasks);
+        }
+        slots = slots_;
+      }
+      fail(tasks, e);
+      for (auto const& s : slots)
+        if (!s->exited)
+          on_exit(s, true, SIGKILL);
+      return;
+    }
+    if (n != sizeof m)
+      continue;
+    slot_ptr slot;
+    {
+      std::lock_guard lock(mutex_);
+      for (auto const& s : slots_)
+        if ((m.kind == forkserver_message::spawned && s->id == m.worker) ||
+            (m.kind == forkserver_message::exited && s->pid == m.pid))
+          slot = s;
+      if (slot && m.kind == forkserver_message::spawned && m.pid > 0)
+        slot->pid = m.pid;
+    }
+    if (!slot)
+      continue;
+    if (m.kind == forkserver_message::spawned && m.pid <= 0)
+      on_exit(slot, false, 127);
+    else if (m.kind == forkserver_message::exited)
+      on_exit(slot, WIFSIGNALED(m.status),
+              WIFSIGNALED(m.status) ? WTERMSIG(m.status) : WEXITSTATUS(m.status));
+  }
+}
+
+void pool_core::on_exit(slot_ptr const& slot, bool signaled, int code) {
+  if (slot->exited)
+    return;
+  drain(*slot); // replies published before it died are good
+  std::vector<task_node*> tasks;
+  std::exception_ptr e;
+  std::vector<slot_ptr> wake_list;
+  {
+    std::lock_guard lock(mutex_);
+    slot->exited = true;
+    std::erase(slots_, slot);
+    bool const expected = (slot->stop_sent || slot->retiring) && slot->inflight.empty() &&
+                          !slot->outbox_pending && !signaled && code == 0;
+    if (!expected && !broken_future_) {
+      std::string const why = slot->pid > 0 ? describe_status(slot->pid, signaled, code)
+                                            : "a worker process could not be started";
+      e = broken_future_error(why, slot->pid, signaled ? code : 0, signaled ? -1 : code);
+      break_locked(e, why, tasks);
+    } else if (!broken_future_ && !backlog_.empty() &&
+               static_cast<int>(slots_.size()) < max_workers_) {
+      // max_tasks_per_child: a fresh worker takes the retired one's place.
+      auto fresh = new_slot_locked();
+      asio::post(io_, [this, fresh] { launch(fresh); });
+    }
+    tasks.insert(tasks.end(), slot->inflight.begin(), slot->inflight.end());
+    slot->inflight.clear();
+    dispatch_locked(wake_list);
+  }
+  wake(wake_list);
+  fail(tasks, e ? e : broken_future_);
+  maybe_finish();
+}
+
+void pool_core::maybe_finish() {
+  {
+    std::lock_guard lock(mutex_);
+    if (finished_ || !shutdown_ || !backlog_.empty() || !slots_.empty())
+      return;
+    finished_ = true;
+  }
+  // No worker is left: let the fork server go, reap it, and end the thread.
+  if (forkserver_) {
+    forkserver_->cancel();
+    forkserver_.reset();
+  }
+  close_fd(forkserver_fd_);
+  if (forkserver_pid_ > 0) {
+    ::waitpid(forkserver_pid_, nullptr, 0);
+    forkserver_pid_ = 0;
+  }
+  doorbell_->cancel();
+  work_.reset();
+}
+
+} // namespace detail::process
+
+// ------------------------------------------------------------ public class
+
+process_pool_executor::process_pool_executor(process_pool_options options)
+    : core_(std::make_shared<detail::process::pool_core>(options)) {}
+
+process_pool_executor::~process_pool_executor() {
+  core_->shutdown(true, false);
+  boost::asio::execution_context::shutdown();
+  boost::asio::execution_context::destroy();
+}
+
+void process_pool_executor::enqueue(detail::task_node& task) {
+  std::vector<std::byte> message;
+  try {
+    task.encode_remote(message);
+  } catch (detail::call_not_remotable const&) {
+    throw;
+  } catch (...) {
+    // A codec failed: this future fails, the pool goes on (CPython's
+    // _SafeQueue does the same for a pickling error).
+    task.abandon(std::current_exception());
+    return;
+  }
+  core_->submit(task, std::move(message));
+}
+
+void process_pool_executor::shutdown(bool wait, bool cancel_futures) {
+  core_->shutdown(wait, cancel_futures);
+}
+
+void process_pool_executor::terminate_workers() {
+  core_->signal_workers(SIGTERM);
+}
+
+void process_pool_executor::kill_workers() {
+  core_->signal_workers(SIGKILL);
+}
+
+int process_pool_executor::max_workers() const noexcept {
+  return core_->max_workers();
+}
+
+std::vector<int> process_pool_executor::worker_pids() const {
+  return core_->worker_pids();
+}
+
+start_method process_pool_executor::start_method() const noexcept {
+  return core_->method();
+}
+
+} // namespace concurrent::futures
