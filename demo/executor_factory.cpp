@@ -14,12 +14,21 @@
 //       raise ValueError(f"unknown executor kind {kind!r}")
 //
 // Waiting (I/O) overlaps on many threads; computing needs one core per
-// worker. The code that submits work does not care which it got: submit(),
-// map() and shutdown() are the same through `cf::executor&`.
+// worker, which a process pool gives: its workers are processes, one per
+// core at most. The code that submits work does not care which it got:
+// submit(), map() and shutdown() are the same through `cf::executor&`.
+//
+// What goes through the base may end up in another process, so it is
+// written for one: free functions whose arguments and results have a
+// cf::codec (numbers, strings, aggregates of them). A call that cannot
+// cross (a capturing lambda, a pointer) is refused by submit() with
+// std::invalid_argument through `cf::executor&`, and does not compile on a
+// `cf::process_pool_executor&`.
 
 #include <concurrent/futures.hpp>
 
 #include <pthread.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -39,21 +48,17 @@ using std::chrono::steady_clock;
 namespace {
 
 // "io": many threads, named io_0, io_1, ... (visible in top -H, gdb, perf).
-// "cpu": one thread per core; more would only take turns on the same cores.
-// Anything else is a caller's mistake: say what was asked and what exists.
+// "cpu": worker processes, one per core at most; more would only take turns
+// on the same cores. Anything else is a caller's mistake: say what was asked
+// and what exists.
 std::unique_ptr<cf::executor> get_executor(std::string_view kind, int max_workers) {
   if (kind == "io")
     return std::make_unique<cf::thread_pool_executor>(
         cf::thread_pool_options{.max_workers = max_workers, .thread_name_prefix = "io"});
   if (kind == "cpu") {
     int const cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    int const workers = std::min(max_workers, cores);
-    std::printf("note: \"cpu\" gives a thread pool of %d (cores: %d) for now; the "
-                "process pool\n      arrives with a later release and will be "
-                "returned here for \"cpu\"\n",
-                workers, cores);
-    return std::make_unique<cf::thread_pool_executor>(
-        cf::thread_pool_options{.max_workers = workers, .thread_name_prefix = "cpu"});
+    return std::make_unique<cf::process_pool_executor>(
+        cf::process_pool_options{.max_workers = std::min(max_workers, cores)});
   }
   throw std::invalid_argument("get_executor: unknown executor kind \"" +
                               std::string(kind) + "\" (expected \"io\" or \"cpu\")");
@@ -112,12 +117,20 @@ bool is_prime(long n) {
   return true;
 }
 
-// The primes in [lo, hi): pure computation, no waiting.
-long count_primes(long lo, long hi) {
+// What a "cpu" call returns: its count, and the process that computed it.
+// An aggregate of codable fields, so it can come back from a worker process.
+struct prime_count {
+  long primes;
+  int pid;
+};
+
+// The primes in [lo, hi): pure computation, no waiting. A free function
+// with codable arguments and result, so it can run in a worker process.
+prime_count count_primes(long lo, long hi) {
   long n = 0;
   for (long i = lo; i < hi; ++i)
     n += is_prime(i) ? 1 : 0;
-  return n;
+  return {n, static_cast<int>(::getpid())};
 }
 
 bool run_cpu_workload(cf::executor& ex) {
@@ -125,10 +138,11 @@ bool run_cpu_workload(cf::executor& ex) {
   constexpr long chunks = 16; // more chunks than cores: uneven chunks even out
 
   auto start = steady_clock::now();
-  long const expected = count_primes(0, limit);
+  long const expected = count_primes(0, limit).primes;
   double const one_thread = seconds_since(start);
 
-  // map() over two inputs taken in lockstep: count_primes(lows[i], highs[i]).
+  // map() over two inputs taken in lockstep: count_primes(lows[i], highs[i]),
+  // each call in whichever worker process is free.
   std::vector<long> lows, highs;
   for (long c = 0; c < chunks; ++c) {
     lows.push_back(limit * c / chunks);
@@ -136,20 +150,31 @@ bool run_cpu_workload(cf::executor& ex) {
   }
   start = steady_clock::now();
   long total = 0;
-  for (long n : ex.map(count_primes, lows, highs))
-    total += n;
+  std::set<int> pids;
+  for (prime_count const& c : ex.map(count_primes, lows, highs)) {
+    total += c.primes;
+    pids.insert(c.pid);
+  }
   double const pooled = seconds_since(start);
 
   // The ideal is one core per worker; other programs on the machine take
   // their share, so a busy machine shows less.
   unsigned const cores = std::max(1u, std::thread::hardware_concurrency());
+  int const self = static_cast<int>(::getpid());
   std::printf("  primes below %ld\n"
               "    one thread:             %ld in %.2f s\n"
               "    %ld chunks on the pool: %ld in %.2f s: %.1fx (at best %ux on %u "
-              "cores)\n",
+              "cores;\n"
+              "                            the pool's time includes starting its "
+              "workers)\n",
               limit, expected, one_thread, chunks, total, pooled, one_thread / pooled,
               cores, cores);
-  return total == expected && expected == 216'816;
+  std::printf("  computed by %zu worker processes:", pids.size());
+  for (int pid : pids)
+    std::printf(" %d", pid);
+  std::printf(" (this program: pid %d)\n", self);
+  return total == expected && expected == 216'816 && !pids.empty() &&
+         !pids.contains(self);
 }
 
 } // namespace
@@ -174,9 +199,23 @@ int main() {
   std::printf("\nCPU-ish work on the \"cpu\" executor\n");
   ok = run_cpu_workload(*cpu) && ok;
 
+  // Through the base class the compiler cannot tell that "cpu" is a process
+  // pool, so a call that cannot cross (this lambda captures a variable) is
+  // refused when submitted, before anything runs.
+  try {
+    long limit = 1000; // not const: a const long would need no capture
+    cpu->submit([limit] { return count_primes(0, limit).primes; });
+    ok = false;
+  } catch (std::invalid_argument const& e) {
+    std::printf("\na capturing lambda submitted to \"cpu\" throws std::invalid_argument:"
+                "\n  %s\n",
+                e.what());
+  }
+
   // shutdown() through the base class: waits for the work (none is left
-  // here) and stops the threads. The unique_ptr would do the same on
-  // destruction; an explicit shutdown says where the pool's life ends.
+  // here) and stops the threads or worker processes. The unique_ptr would
+  // do the same on destruction; an explicit shutdown says where the pool's
+  // life ends.
   io->shutdown();
   cpu->shutdown(/*wait=*/true, /*cancel_futures=*/false);
   try {
