@@ -163,6 +163,7 @@ struct target {
   double needed;
   bool at_least; // measured >= needed; else measured <= needed
   double measured = std::numeric_limits<double>::quiet_NaN();
+  std::string unit = "x"; // after the measured figure: a ratio, or " us"
 
   bool evaluated() const { return std::isfinite(measured); }
   bool pass() const { return at_least ? measured >= needed : measured <= needed; }
@@ -188,8 +189,9 @@ inline void print_targets(std::vector<target> const& targets, char const* headin
   std::cout << line << '\n';
   print_rule(std::strlen(line) + 12);
   for (auto& t : targets) {
-    std::string const m = t.evaluated() ? fixed(t.measured, t.measured < 1 ? 3 : 2) + "x"
-                                        : std::string("-");
+    std::string const m = t.evaluated()
+                              ? fixed(t.measured, t.measured < 1 ? 3 : 2) + t.unit
+                              : std::string("-");
     std::snprintf(line, sizeof line, "%-46s %8s %10s  %s", t.what.c_str(),
                   t.need_text.c_str(), m.c_str(), t.verdict().c_str());
     std::cout << line << '\n';

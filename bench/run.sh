@@ -5,46 +5,52 @@
 # Distributed under the Boost Software License, Version 1.0.
 #
 # The benchmarks in one command: configures and builds a Release build in
-# <repo>/build-bench when needed, then runs thread_pool_bench and
-# bridge_bench, one after the other, with these arguments (see --help), e.g.
+# <repo>/build-bench when needed, then runs thread_pool_bench, bridge_bench
+# and process_pool_bench, one after the other, with these arguments (see
+# --help), e.g.
 #
-#   bench/run.sh                      # both; 2 workers, median of 3 / of 5
+#   bench/run.sh                      # all three; 2 workers, median of 3 / 5 / 3
 #   bench/run.sh --workers 4 --json results.json
 #   bench/run.sh --quick
 #   bench/run.sh thread_pool --scaling 1,2,4,8,16
 #   bench/run.sh thread_pool --quick --only ours,asio
 #   bench/run.sh bridge --only ours,raw --repeat 9
+#   bench/run.sh process_pool --workers 4
 #
-# A first argument `thread_pool` or `bridge` runs that benchmark alone. With
-# both, each gets the arguments; --json FILE writes FILE for the thread pool
-# and FILE with .bridge before its extension (results.bridge.json) for the
-# bridge. --scaling and --only belong to one benchmark each (the pools and
-# the bridge variants differ), so with either of them and no name, only
-# thread_pool_bench runs, as before the bridge benchmark existed.
+# A first argument `thread_pool`, `bridge` or `process_pool` runs that
+# benchmark alone. Without one, each gets the arguments; --json FILE writes
+# FILE for the thread pool and FILE with .bridge or .process_pool before its
+# extension (results.bridge.json, results.process_pool.json) for the others.
+# --scaling and --only belong to one benchmark each (the pools and the
+# bridge variants differ), so with either of them and no name, only
+# thread_pool_bench runs, as before the other benchmarks existed.
 #
 # Environment: CONCURRENT_FUTURES_BENCH_BUILD_DIR (default <repo>/build-bench);
 # CONCURRENT_FUTURES_BENCH_CMAKE_ARGS, extra configure arguments, e.g.
 # "-DCONCURRENT_FUTURES_BENCH_STATIC=ON" for binaries to carry elsewhere
-# (copy python_thread_pool.py and python_bridge.py beside them). Build output
-# goes to stderr. The exit status is the first failure's, else 0.
+# (copy python_thread_pool.py, python_bridge.py and python_process_pool.py
+# beside them). Build output goes to stderr. The exit status is the first
+# failure's, else 0.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 build="${CONCURRENT_FUTURES_BENCH_BUILD_DIR:-$root/build-bench}"
 
-benches=(thread_pool bridge)
+benches=(thread_pool bridge process_pool)
+named=0
 case "${1:-}" in
-thread_pool | bridge)
+thread_pool | bridge | process_pool)
   benches=("$1")
+  named=1
   shift
   ;;
 esac
-if [[ ${#benches[@]} -eq 2 ]]; then
+if [[ $named -eq 0 ]]; then
   for a in "$@"; do
     if [[ "$a" == --scaling || "$a" == --only ]]; then
       echo "run.sh: $a is thread_pool_bench's option: running it alone" \
-        "(bench/run.sh bridge ... for the bridge benchmark)" >&2
+        "(bench/run.sh bridge ... or bench/run.sh process_pool ... for the others)" >&2
       benches=(thread_pool)
       break
     fi
@@ -67,17 +73,19 @@ for b in "${benches[@]}"; do
 done
 cmake --build "$build" --target "${targets[@]}" -j "$(nproc 2>/dev/null || echo 2)" >&2
 
-# The arguments for the bridge when both run: --json FILE becomes
-# FILE.bridge.json (before the extension, if any).
-bridge_args() {
-  local json=0 a
+# The arguments for another benchmark than the thread pool when several
+# run: --json FILE becomes FILE.<name>.json (<name> before the extension, if
+# any). The first argument is the name.
+suffixed_args() {
+  local name="$1" json=0 a
+  shift
   for a in "$@"; do
     if [[ $json -eq 1 ]]; then
       json=0
       if [[ "$a" == *.* && "${a##*/}" == *.* ]]; then
-        printf '%s\0' "${a%.*}.bridge.${a##*.}"
+        printf '%s\0' "${a%.*}.$name.${a##*.}"
       else
-        printf '%s\0' "$a.bridge.json"
+        printf '%s\0' "$a.$name.json"
       fi
       continue
     fi
@@ -93,13 +101,13 @@ for b in "${benches[@]}"; do
     "$build/bench/thread_pool_bench" --python-script "$here/python_thread_pool.py" "$@" \
       || { rc=$?; [[ $status -ne 0 ]] || status=$rc; }
     ;;
-  bridge)
+  bridge | process_pool)
     args=("$@")
-    if [[ ${#benches[@]} -eq 2 ]]; then
-      [[ $# -eq 0 ]] || mapfile -d '' -t args < <(bridge_args "$@")
+    if [[ ${#benches[@]} -gt 1 ]]; then
+      [[ $# -eq 0 ]] || mapfile -d '' -t args < <(suffixed_args "$b" "$@")
       echo
     fi
-    "$build/bench/bridge_bench" --python-script "$here/python_bridge.py" ${args[@]+"${args[@]}"} \
+    "$build/bench/${b}_bench" --python-script "$here/python_$b.py" ${args[@]+"${args[@]}"} \
       || { rc=$?; [[ $status -ne 0 ]] || status=$rc; }
     ;;
   esac
