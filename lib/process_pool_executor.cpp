@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -112,9 +113,55 @@ std::exception_ptr broken_future_error(std::string const& why, int pid, int sig,
                           pid, sig, status));
 }
 
+// The pool's lock: held for well under a microsecond (queue and ring
+// bookkeeping; never a user callback; a syscall only when a worker starts
+// or the pool breaks), by submitting threads and the pool's thread up to
+// a million times a second each. std::mutex parks a thread in the
+// kernel on contention, which then costs more than the critical section
+// (measured: submit 1.5 us per call on 16 cores with std::mutex).
+class spin_mutex {
+public:
+  void lock() noexcept {
+    for (unsigned spins = 0;;) {
+      if (!locked_.exchange(true, std::memory_order_acquire))
+        return;
+      while (locked_.load(std::memory_order_relaxed))
+        spin_pause(spins);
+    }
+  }
+  bool try_lock() noexcept { return !locked_.exchange(true, std::memory_order_acquire); }
+  void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+
+private:
+  std::atomic<bool> locked_{false};
+};
+
+// A call's message is kept inline when small (most are a few dozen bytes:
+// the trampoline, a function pointer, a few numbers), so a submit does not
+// allocate for it.
+class message_buffer {
+public:
+  explicit message_buffer(std::span<std::byte const> m) : size_(m.size()) {
+    if (size_ <= inline_.size())
+      std::memcpy(inline_.data(), m.data(), size_);
+    else
+      heap_.assign(m.begin(), m.end());
+  }
+  std::span<std::byte const> bytes() const noexcept {
+    if (size_ <= inline_.size())
+      return {inline_.data(), size_};
+    return heap_;
+  }
+
+private:
+  std::array<std::byte, 96> inline_;
+  std::vector<std::byte> heap_;
+  std::size_t size_;
+};
+
 struct pending_call {
   task_node* task;
-  std::vector<std::byte> message;
+  message_buffer message;
 };
 
 struct worker_slot {
@@ -142,7 +189,7 @@ public:
   explicit pool_core(process_pool_options const& options);
   ~pool_core();
 
-  void submit(task_node& task, std::vector<std::byte> message);
+  void submit(task_node& task, std::span<std::byte const> message);
   void shutdown(bool wait, bool cancel_futures);
   void signal_workers(int sig);
   std::vector<int> worker_pids() const;
@@ -170,7 +217,8 @@ private:
   void watch_pidfd(slot_ptr const& slot);
   void watch_doorbell();
   void process_results();
-  bool drain(worker_slot& slot);
+  // Reads a worker's replies; with `wake_list`, refills workers as it goes.
+  bool drain(worker_slot& slot, std::vector<slot_ptr>* wake_list = nullptr);
   static void wake_writer(channel_header& h) noexcept;
   void on_exit(slot_ptr const& slot, bool signaled, int code);
   void maybe_finish();
@@ -184,9 +232,12 @@ private:
   start_method const method_;
   std::vector<std::byte> setup_; // setup_header + module table + initializer
 
-  mutable std::mutex mutex_;
+  mutable spin_mutex mutex_;
   std::deque<pending_call> backlog_;
   std::vector<slot_ptr> slots_;
+  // Bumped when slots_ changes: the manager re-reads its copy then.
+  std::atomic<std::uint64_t> slots_version_{0};
+  std::uint64_t seen_version_ = 0; // manager thread only
   std::uint32_t next_id_ = 0;
   bool shutdown_ = false;
   std::exception_ptr broken_future_; // what pending futures fail with
@@ -286,6 +337,7 @@ pool_core::slot_ptr pool_core::new_slot_locked() {
   h->magic = channel_magic;
   slot->chan = channel(std::move(region));
   slots_.push_back(slot);
+  slots_version_.fetch_add(1, std::memory_order_release);
   return slot;
 }
 
@@ -358,8 +410,10 @@ void pool_core::dispatch_locked(std::vector<slot_ptr>& wake) {
     s->inflight.push_back(c.task);
     ++s->sent;
     std::size_t offset = 0;
-    if (!write_message(s->chan.requests(), record_kind::call, 0, c.message, offset)) {
-      s->outbox = std::move(c.message);
+    if (!write_message(s->chan.requests(), record_kind::call, 0, c.message.bytes(),
+                       offset)) {
+      auto const bytes = c.message.bytes();
+      s->outbox.assign(bytes.begin(), bytes.end());
       s->outbox_offset = offset;
       s->outbox_pending = true;
       s->chan.header().parent_wants_space.store(1, std::memory_order_seq_cst);
@@ -402,7 +456,7 @@ void pool_core::fail(std::vector<task_node*> const& tasks,
     t->abandon(e);
 }
 
-void pool_core::submit(task_node& task, std::vector<std::byte> message) {
+void pool_core::submit(task_node& task, std::span<std::byte const> message) {
   std::vector<slot_ptr> wake_list;
   {
     std::lock_guard lock(mutex_);
@@ -416,8 +470,12 @@ void pool_core::submit(task_node& task, std::vector<std::byte> message) {
       auto slot = new_slot_locked();
       asio::post(io_, [this, slot] { launch(slot); });
     }
-    backlog_.push_back({&task, std::move(message)});
-    dispatch_locked(wake_list);
+    // A backlog that was not empty means every worker was full; the pool's
+    // thread refills them as replies come, so the scan is saved here.
+    bool const was_empty = backlog_.empty();
+    backlog_.push_back({&task, message_buffer(message)});
+    if (was_empty)
+      dispatch_locked(wake_list);
   }
   wake(wake_list);
 }
@@ -488,17 +546,24 @@ void pool_core::watch_doorbell() {
 }
 
 void pool_core::process_results() {
+  std::vector<slot_ptr> slots;
+  std::vector<slot_ptr> wake_list;
   for (;;) {
-    std::vector<slot_ptr> slots;
-    {
+    if (slots_version_.load(std::memory_order_acquire) != seen_version_ ||
+        slots.empty()) {
       std::lock_guard lock(mutex_);
       slots = slots_;
+      seen_version_ = slots_version_.load(std::memory_order_relaxed);
     }
     bool progress = false;
+    wake_list.clear();
     for (auto const& s : slots)
-      progress = drain(*s) || progress;
-    std::vector<slot_ptr> wake_list;
+      progress = drain(*s, &wake_list) || progress;
+    wake(wake_list);
+    if (progress)
+      continue;
     bool inflight = false;
+    wake_list.clear();
     {
       std::lock_guard lock(mutex_);
       dispatch_locked(wake_list);
@@ -506,8 +571,6 @@ void pool_core::process_results() {
         inflight = inflight || !s->inflight.empty();
     }
     wake(wake_list);
-    if (progress)
-      continue;
     // Poll a little before sleeping: a reply due in microseconds then costs
     // no doorbell (a VM's wake-up takes several).
     auto any_result = [&slots] {
@@ -535,11 +598,47 @@ void pool_core::wake_writer(channel_header& h) noexcept {
   }
 }
 
-bool pool_core::drain(worker_slot& s) {
+bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
   auto& r = s.chan.results();
   auto& h = s.chan.header();
   bool progress = false;
   ring::view v;
+  // The common case first: whole replies, matched to their calls and the
+  // worker refilled under one lock (not one per reply: submitting threads
+  // take the same lock).
+  if (wake_list && s.reassembly.empty()) {
+    constexpr int batch_max = 16;
+    ring::view batch[batch_max];
+    int n = 0;
+    for (std::uint64_t pos = r.tail(); n < batch_max && r.read_at(pos, batch[n]);
+         pos = batch[n++].next) {
+      auto const& b = batch[n];
+      if (ring::corrupt(b) || b.header.kind != record_kind::reply ||
+          (b.header.flags & record_more) != 0)
+        break;
+    }
+    if (n > 0) {
+      task_node* tasks[batch_max] = {};
+      {
+        std::lock_guard lock(mutex_);
+        for (int i = 0; i < n; ++i) {
+          if (!s.inflight.empty()) {
+            tasks[i] = s.inflight.front();
+            s.inflight.pop_front();
+          }
+          if (batch[i].header.flags & record_retiring)
+            s.retiring = true;
+        }
+        dispatch_locked(*wake_list);
+      }
+      for (int i = 0; i < n; ++i)
+        if (tasks[i])
+          tasks[i]->complete_remote(batch[i].payload, s.pid);
+      r.consume(batch[n - 1]);
+      wake_writer(h);
+      progress = true;
+    }
+  }
   for (int n = 0; n < 256 && r.peek(v); ++n) {
     progress = true;
     if (ring::corrupt(v)) {
@@ -822,6 +921,7 @@ void pool_core::on_exit(slot_ptr const& slot, bool signaled, int code) {
     std::lock_guard lock(mutex_);
     slot->exited = true;
     std::erase(slots_, slot);
+    slots_version_.fetch_add(1, std::memory_order_release);
     bool const expected = (slot->stop_sent || slot->retiring) && slot->inflight.empty() &&
                           !slot->outbox_pending && !signaled && code == 0;
     if (!expected && !broken_future_) {
@@ -879,7 +979,27 @@ process_pool_executor::~process_pool_executor() {
 }
 
 void process_pool_executor::enqueue(detail::task_node& task) {
-  std::vector<std::byte> message;
+  // Encoded into a buffer the thread keeps, then copied inline into the
+  // backlog: no allocation per call. A codec that submits from inside
+  // encode gets a buffer of its own.
+  thread_local std::vector<std::byte> scratch;
+  thread_local bool scratch_busy = false;
+  std::vector<std::byte> nested;
+  bool const own = !scratch_busy;
+  std::vector<std::byte>& message = own ? scratch : nested;
+  struct release {
+    bool own;
+    std::vector<std::byte>& buffer;
+    ~release() {
+      if (!own)
+        return;
+      scratch_busy = false;
+      if (buffer.capacity() > (std::size_t{1} << 20))
+        std::vector<std::byte>().swap(buffer); // do not keep a huge one
+    }
+  } guard{own, message};
+  scratch_busy = true;
+  message.clear();
   try {
     task.encode_remote(message);
   } catch (detail::call_not_remotable const&) {
@@ -890,7 +1010,7 @@ void process_pool_executor::enqueue(detail::task_node& task) {
     task.abandon(std::current_exception());
     return;
   }
-  core_->submit(task, std::move(message));
+  core_->submit(task, message);
 }
 
 void process_pool_executor::shutdown(bool wait, bool cancel_futures) {

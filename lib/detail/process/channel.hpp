@@ -191,6 +191,36 @@ public:
     }
   }
 
+  /// The record at `pos` (a position from `peek` or an earlier `read_at`,
+  /// padding skipped), without consuming anything; false at the head.
+  bool read_at(std::uint64_t pos, view& out) const noexcept {
+    for (;;) {
+      std::uint64_t const head = indices_->head.load(std::memory_order_acquire);
+      if (pos == head)
+        return false;
+      record_header h;
+      std::memcpy(&h, data_ + (pos & mask_), sizeof h);
+      std::uint64_t const len = round8(sizeof h + std::uint64_t{h.size});
+      if (h.size > bytes_ || (pos & mask_) + len > bytes_ || pos + len > head) {
+        out.header = record_header{0, record_kind::padding, 0xffff}; // corrupt
+        return true;
+      }
+      if (h.kind == record_kind::padding) {
+        pos += len;
+        continue;
+      }
+      out.header = h;
+      out.payload = {data_ + (pos & mask_) + sizeof h, h.size};
+      out.next = pos + len;
+      return true;
+    }
+  }
+
+  /// Where the consumer stands.
+  std::uint64_t tail() const noexcept {
+    return indices_->tail.load(std::memory_order_relaxed);
+  }
+
   /// Frees the record `peek` returned.
   void consume(view const& v) noexcept {
     indices_->tail.store(v.next, std::memory_order_release);
