@@ -17,6 +17,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -30,6 +31,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <math.h>
 #include <memory>
 #include <optional>
 #include <set>
@@ -510,6 +512,36 @@ BOOST_AUTO_TEST_CASE(pools_start_while_a_thread_pool_is_busy, *utf::timeout(120)
   }
   stop.store(true);
   busy.result();
+}
+
+// Code crosses as (module, offset): a function of a shared library the
+// worker also loads (libm, through libstdc++) is found by the library's
+// build-id; one the worker does not have gives a clear error on the future,
+// and the pool goes on.
+BOOST_AUTO_TEST_CASE(code_is_found_by_module_and_build_id, *utf::timeout(60)) {
+  leak_check check;
+  using zlib_combine = unsigned long (*)(unsigned long, unsigned long, long);
+  void* before = ::dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL);
+  BOOST_REQUIRE(before != nullptr);
+  auto const combine_loaded_before =
+      reinterpret_cast<zlib_combine>(::dlsym(before, "adler32_combine"));
+  BOOST_REQUIRE(combine_loaded_before != nullptr);
+  {
+    cf::process_pool_executor procs({.max_workers = 1});
+    double (*cosine)(double) = &::cos; // in libm, not in this program
+    BOOST_TEST(procs.submit(cosine, 0.0).result() == 1.0);
+    // Loaded in the program only: the worker says which module it lacks.
+    try {
+      procs.submit(combine_loaded_before, 1ul, 1ul, 0l).result();
+      BOOST_FAIL("no exception");
+    } catch (std::runtime_error const& e) {
+      BOOST_TEST(std::string(e.what()).find("libz.so.1") != std::string::npos);
+      BOOST_TEST(std::string(e.what()).find("not loaded in the worker") !=
+                 std::string::npos);
+    }
+    BOOST_TEST(procs.submit(add, 1, 2).result() == 3);
+  }
+  ::dlclose(before);
 }
 
 BOOST_AUTO_TEST_CASE(a_call_that_cannot_cross_is_refused_through_the_base,
