@@ -66,7 +66,8 @@ void die() {
 
 std::size_t open_fds() {
   std::size_t n = 0;
-  for ([[maybe_unused]] auto const& e : std::filesystem::directory_iterator("/proc/self/fd"))
+  for ([[maybe_unused]] auto const& e :
+       std::filesystem::directory_iterator("/proc/self/fd"))
     ++n;
   return n;
 }
