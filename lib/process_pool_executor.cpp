@@ -45,6 +45,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <initializer_list>
 #include <mutex>
 #include <string>
 #include <system_error>
@@ -111,6 +112,30 @@ std::exception_ptr broken_future_error(std::string const& why, int pid, int sig,
                           "or pending (" +
                               why + ")",
                           pid, sig, status));
+}
+
+// Starts /proc/self/exe to play `role` (run_role_if_requested reads it from
+// the environment), with `fds` open in it; the pid, or -errno.
+pid_t spawn_self(std::string const& role, std::initializer_list<int> fds) {
+  std::string const variable = std::string(role_variable) + "=" + role;
+  std::vector<char*> env;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, role_variable, sizeof role_variable - 1) != 0)
+      env.push_back(*e);
+  env.push_back(const_cast<char*>(variable.c_str()));
+  env.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  ::posix_spawn_file_actions_init(&fa);
+  // dup2 onto itself clears FD_CLOEXEC in the child only (glibc >= 2.29).
+  for (int fd : fds)
+    ::posix_spawn_file_actions_adddup2(&fa, fd, fd);
+  // Named by role in ps and top: concurrent-futures-worker, -forkserver.
+  std::string arg0 = "concurrent-futures-" + role.substr(0, role.find(' '));
+  char* argv[] = {arg0.data(), nullptr};
+  pid_t pid = -1;
+  int const rc = ::posix_spawn(&pid, "/proc/self/exe", &fa, nullptr, argv, env.data());
+  ::posix_spawn_file_actions_destroy(&fa);
+  return rc == 0 ? pid : -rc;
 }
 
 // The pool's lock: held for well under a microsecond (queue and ring
@@ -465,8 +490,8 @@ void pool_core::submit(task_node& task, std::span<std::byte const> message) {
     if (shutdown_)
       throw std::runtime_error("cannot schedule new futures after shutdown");
     start_manager_locked();
-    if (!has_idle_locked() && static_cast<int>(slots_.size()) < max_workers_ &&
-        method_ != start_method::fork) {
+    if (static_cast<int>(slots_.size()) < max_workers_ && method_ != start_method::fork &&
+        !has_idle_locked()) {
       auto slot = new_slot_locked();
       asio::post(io_, [this, slot] { launch(slot); });
     }
@@ -766,26 +791,9 @@ void pool_core::launch(slot_ptr const& slot) {
     if (pid == 0)
       worker_main(slot->memfd, doorbell_fd_, ::getppid());
   } else {
-    std::string const role =
-        std::string(role_variable) + "=worker " + std::to_string(slot->memfd) + " " +
-        std::to_string(doorbell_fd_) + " " + std::to_string(::getpid());
-    std::vector<char*> env;
-    for (char** e = environ; *e; ++e)
-      if (std::strncmp(*e, role_variable, sizeof role_variable - 1) != 0)
-        env.push_back(*e);
-    env.push_back(const_cast<char*>(role.c_str()));
-    env.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    ::posix_spawn_file_actions_init(&fa);
-    // dup2 onto itself clears FD_CLOEXEC in the child only (glibc >= 2.29).
-    ::posix_spawn_file_actions_adddup2(&fa, slot->memfd, slot->memfd);
-    ::posix_spawn_file_actions_adddup2(&fa, doorbell_fd_, doorbell_fd_);
-    char arg0[] = "concurrent-futures-worker";
-    char* argv[] = {arg0, nullptr};
-    int const rc = ::posix_spawn(&pid, "/proc/self/exe", &fa, nullptr, argv, env.data());
-    ::posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-      pid = -1;
+    pid = spawn_self("worker " + std::to_string(slot->memfd) + " " +
+                         std::to_string(doorbell_fd_) + " " + std::to_string(::getpid()),
+                     {slot->memfd, doorbell_fd_});
   }
   close_fd(slot->memfd);
   if (pid < 0) {
@@ -822,22 +830,9 @@ void pool_core::start_forkserver() {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
     throw std::system_error(errno, std::system_category(), "socketpair");
-  std::string const role = std::string(role_variable) + "=forkserver " +
-                           std::to_string(sv[1]) + " " + std::to_string(::getpid());
-  std::vector<char*> env;
-  for (char** e = environ; *e; ++e)
-    if (std::strncmp(*e, role_variable, sizeof role_variable - 1) != 0)
-      env.push_back(*e);
-  env.push_back(const_cast<char*>(role.c_str()));
-  env.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  ::posix_spawn_file_actions_init(&fa);
-  ::posix_spawn_file_actions_adddup2(&fa, sv[1], sv[1]);
-  char arg0[] = "concurrent-futures-forkserver";
-  char* argv[] = {arg0, nullptr};
-  pid_t pid = -1;
-  int const rc = ::posix_spawn(&pid, "/proc/self/exe", &fa, nullptr, argv, env.data());
-  ::posix_spawn_file_actions_destroy(&fa);
+  pid_t const pid = spawn_self(
+      "forkserver " + std::to_string(sv[1]) + " " + std::to_string(::getpid()), {sv[1]});
+  int const rc = pid < 0 ? -pid : 0;
   ::close(sv[1]);
   if (rc != 0) {
     ::close(sv[0]);

@@ -835,9 +835,11 @@ concept reservable = requires(C& c, std::size_t n) {
   c.reserve(n);
 };
 
-// vector (elements not copied as bytes), deque, list.
+// A count, then the elements: vector (elements not copied as bytes), deque,
+// list, and the sets (an ordered one is sorted on the way out, so each
+// insertion hints the end).
 template <class C>
-struct sequence_codec {
+struct elements_codec {
   using value_type = typename C::value_type;
   static constexpr std::size_t min_encoded_size = sizeof(count_type);
 
@@ -854,7 +856,13 @@ struct sequence_codec {
       c.reserve(n); // n is bounded by the input then
     }
     for (std::size_t i = 0; i < n; ++i) {
-      c.push_back(r.read<value_type>());
+      if constexpr (requires { c.push_back(r.read<value_type>()); }) {
+        c.push_back(r.read<value_type>());
+      } else if constexpr (requires { typename C::key_compare; }) {
+        c.emplace_hint(c.end(), r.read<value_type>());
+      } else {
+        c.emplace(r.read<value_type>());
+      }
     }
     return c;
   }
@@ -915,52 +923,6 @@ private:
   template <std::size_t... I>
   static std::array<E, N> decode_each(codec_reader& r, std::index_sequence<I...>) {
     return {{((void)I, r.read<E>())...}};
-  }
-};
-
-// set, multiset: sorted on the way out, so each insertion hints the end.
-template <class C>
-struct ordered_set_codec {
-  using key_type = typename C::key_type;
-  static constexpr std::size_t min_encoded_size = sizeof(count_type);
-
-  static void encode(codec_writer& w, C const& c) {
-    write_count(w, c.size());
-    for (auto const& k : c) {
-      w.write(k);
-    }
-  }
-  static C decode(codec_reader& r) {
-    auto const n = read_count<min_size<key_type>>(r);
-    C c;
-    for (std::size_t i = 0; i < n; ++i) {
-      c.emplace_hint(c.end(), r.read<key_type>());
-    }
-    return c;
-  }
-};
-
-template <class C>
-struct unordered_set_codec {
-  using key_type = typename C::key_type;
-  static constexpr std::size_t min_encoded_size = sizeof(count_type);
-
-  static void encode(codec_writer& w, C const& c) {
-    write_count(w, c.size());
-    for (auto const& k : c) {
-      w.write(k);
-    }
-  }
-  static C decode(codec_reader& r) {
-    auto const n = read_count<min_size<key_type>>(r);
-    C c;
-    if constexpr (min_size<key_type> != 0) {
-      c.reserve(n);
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      c.emplace(r.read<key_type>());
-    }
-    return c;
   }
 };
 
@@ -1132,7 +1094,7 @@ struct builtin_codec<std::vector<E, Alloc>>
     : container<
           std::vector<E, Alloc>,
           std::conditional_t<raw_element<E>, contiguous_codec<std::vector<E, Alloc>>,
-                             sequence_codec<std::vector<E, Alloc>>>,
+                             elements_codec<std::vector<E, Alloc>>>,
           E> {};
 
 // Dependent names only: this is defined before codec<bool> may be used.
@@ -1142,16 +1104,16 @@ struct builtin_codec<std::vector<bool, Alloc>>
           std::vector<bool, Alloc>,
           std::conditional_t<bool_element<typename std::vector<bool, Alloc>::value_type>,
                              bit_vector_codec<std::vector<bool, Alloc>>,
-                             sequence_codec<std::vector<bool, Alloc>>>,
+                             elements_codec<std::vector<bool, Alloc>>>,
           typename std::vector<bool, Alloc>::value_type> {};
 
 template <class E, class Alloc>
 struct builtin_codec<std::deque<E, Alloc>>
-    : container<std::deque<E, Alloc>, sequence_codec<std::deque<E, Alloc>>, E> {};
+    : container<std::deque<E, Alloc>, elements_codec<std::deque<E, Alloc>>, E> {};
 
 template <class E, class Alloc>
 struct builtin_codec<std::list<E, Alloc>>
-    : container<std::list<E, Alloc>, sequence_codec<std::list<E, Alloc>>, E> {};
+    : container<std::list<E, Alloc>, elements_codec<std::list<E, Alloc>>, E> {};
 
 template <class E, class Alloc>
 struct builtin_codec<std::forward_list<E, Alloc>>
@@ -1164,23 +1126,23 @@ struct builtin_codec<std::array<E, N>>
 
 template <class K, class Compare, class Alloc>
 struct builtin_codec<std::set<K, Compare, Alloc>>
-    : container<std::set<K, Compare, Alloc>,
-                ordered_set_codec<std::set<K, Compare, Alloc>>, K> {};
+    : container<std::set<K, Compare, Alloc>, elements_codec<std::set<K, Compare, Alloc>>,
+                K> {};
 
 template <class K, class Compare, class Alloc>
 struct builtin_codec<std::multiset<K, Compare, Alloc>>
     : container<std::multiset<K, Compare, Alloc>,
-                ordered_set_codec<std::multiset<K, Compare, Alloc>>, K> {};
+                elements_codec<std::multiset<K, Compare, Alloc>>, K> {};
 
 template <class K, class Hash, class Eq, class Alloc>
 struct builtin_codec<std::unordered_set<K, Hash, Eq, Alloc>>
     : container<std::unordered_set<K, Hash, Eq, Alloc>,
-                unordered_set_codec<std::unordered_set<K, Hash, Eq, Alloc>>, K> {};
+                elements_codec<std::unordered_set<K, Hash, Eq, Alloc>>, K> {};
 
 template <class K, class Hash, class Eq, class Alloc>
 struct builtin_codec<std::unordered_multiset<K, Hash, Eq, Alloc>>
     : container<std::unordered_multiset<K, Hash, Eq, Alloc>,
-                unordered_set_codec<std::unordered_multiset<K, Hash, Eq, Alloc>>, K> {};
+                elements_codec<std::unordered_multiset<K, Hash, Eq, Alloc>>, K> {};
 
 template <class K, class V, class Compare, class Alloc>
 struct builtin_codec<std::map<K, V, Compare, Alloc>>

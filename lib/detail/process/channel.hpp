@@ -166,30 +166,7 @@ public:
     std::uint64_t next = 0; // the tail once this record is consumed
   };
 
-  bool peek(view& out) noexcept {
-    std::uint64_t tail = indices_->tail.load(std::memory_order_relaxed);
-    for (;;) {
-      std::uint64_t const head = indices_->head.load(std::memory_order_acquire);
-      if (tail == head)
-        return false;
-      record_header h;
-      std::memcpy(&h, data_ + (tail & mask_), sizeof h);
-      std::uint64_t const len = round8(sizeof h + std::uint64_t{h.size});
-      if (h.size > bytes_ || (tail & mask_) + len > bytes_ || tail + len > head) {
-        out.header = record_header{0, record_kind::padding, 0xffff}; // corrupt
-        return true;
-      }
-      if (h.kind == record_kind::padding) {
-        tail += len;
-        indices_->tail.store(tail, std::memory_order_release);
-        continue;
-      }
-      out.header = h;
-      out.payload = {data_ + (tail & mask_) + sizeof h, h.size};
-      out.next = tail + len;
-      return true;
-    }
-  }
+  bool peek(view& out) const noexcept { return read_at(tail(), out); }
 
   /// The record at `pos` (a position from `peek` or an earlier `read_at`,
   /// padding skipped), without consuming anything; false at the head.
