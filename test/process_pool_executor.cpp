@@ -10,6 +10,7 @@
 #include <concurrent/futures/thread_pool_executor.hpp>
 #include <concurrent/futures/wait.hpp>
 
+#include "process_support.hpp"
 #include "test_support.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
@@ -248,87 +249,9 @@ cf::process_pool_options with(cf::start_method m, int workers) {
   return o;
 }
 
-bool process_gone(int pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  if (!stat)
-    return true;
-  std::string line;
-  std::getline(stat, line);
-  auto const close = line.rfind(')');
-  return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
-}
-
-bool wait_gone(std::vector<int> const& pids, std::chrono::seconds limit) {
-  auto const until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (std::all_of(pids.begin(), pids.end(), process_gone))
-      return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
-
-std::vector<int> children_of(int parent) {
-  std::vector<int> out;
-  for (auto const& e : std::filesystem::directory_iterator("/proc")) {
-    auto const name = e.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos)
-      continue;
-    std::ifstream stat(e.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line))
-      continue;
-    auto const close = line.rfind(')');
-    if (close == std::string::npos)
-      continue;
-    std::istringstream rest(line.substr(close + 2));
-    char state;
-    int ppid;
-    rest >> state >> ppid;
-    if (ppid == parent)
-      out.push_back(std::stoi(name));
-  }
-  return out;
-}
-
-std::size_t open_fds() {
-  std::size_t n = 0;
-  for ([[maybe_unused]] auto const& e :
-       std::filesystem::directory_iterator("/proc/self/fd"))
-    ++n;
-  return n;
-}
-
-// Shared memory of ours still around: a mapping of a worker's memfd in this
-// process, or a /dev/shm entry with our prefix (there must never be one; the
-// pool uses nameless memfds). Other programs' /dev/shm entries come and go
-// on a shared machine, so they are not counted.
-std::set<std::string> shm_entries() {
-  std::set<std::string> out;
-  std::error_code ec;
-  for (auto const& e : std::filesystem::directory_iterator("/dev/shm", ec))
-    if (e.path().filename().string().find("concurrent") != std::string::npos)
-      out.insert(e.path().filename().string());
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  while (std::getline(maps, line))
-    if (line.find("concurrent-futures") != std::string::npos)
-      out.insert(line);
-  return out;
-}
-
-/// After every case: no worker or fork server left, no fd and no /dev/shm
-/// entry more than before the first case.
-struct leak_check {
-  std::size_t fds = open_fds();
-  std::set<std::string> shm = shm_entries();
-  ~leak_check() {
-    auto const left = children_of(static_cast<int>(::getpid()));
-    BOOST_TEST(left.empty(), "processes left: " << left.size());
-    BOOST_TEST(open_fds() <= fds);
-    BOOST_TEST((shm_entries() == shm));
-  }
-};
+using test::children_of;
+using test::leak_check;
+using test::wait_gone;
 
 } // namespace
 

@@ -14,6 +14,7 @@
 // slower and CI has 90 minutes for everything); the code paths are the same.
 #include <concurrent/futures/process_pool_executor.hpp>
 
+#include "process_support.hpp"
 #include "test_support.hpp"
 
 #include <concurrent/futures/as_completed.hpp>
@@ -62,52 +63,6 @@ std::int64_t expected_sum(std::int64_t n) {
 
 void die() {
   ::raise(SIGKILL);
-}
-
-std::size_t open_fds() {
-  std::size_t n = 0;
-  for ([[maybe_unused]] auto const& e :
-       std::filesystem::directory_iterator("/proc/self/fd"))
-    ++n;
-  return n;
-}
-
-std::size_t children() {
-  std::size_t n = 0;
-  std::string const me = std::to_string(::getpid());
-  for (auto const& e : std::filesystem::directory_iterator("/proc")) {
-    std::ifstream stat(e.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line))
-      continue;
-    auto const close = line.rfind(')');
-    if (close == std::string::npos)
-      continue;
-    std::istringstream rest(line.substr(close + 2));
-    char state;
-    std::string ppid;
-    rest >> state >> ppid;
-    n += ppid == me ? 1 : 0;
-  }
-  return n;
-}
-
-// Shared memory of ours still around: a mapping of a worker's memfd in this
-// process, or a /dev/shm entry with our prefix (there must never be one; the
-// pool uses nameless memfds). Other programs' /dev/shm entries come and go
-// on a shared machine, so they are not counted.
-std::set<std::string> shm_entries() {
-  std::set<std::string> out;
-  std::error_code ec;
-  for (auto const& e : std::filesystem::directory_iterator("/dev/shm", ec))
-    if (e.path().filename().string().find("concurrent") != std::string::npos)
-      out.insert(e.path().filename().string());
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  while (std::getline(maps, line))
-    if (line.find("concurrent-futures") != std::string::npos)
-      out.insert(line);
-  return out;
 }
 
 } // namespace
@@ -184,8 +139,8 @@ BOOST_AUTO_TEST_CASE(many_submitting_threads_lose_nothing, *utf::timeout(600)) {
 
 BOOST_AUTO_TEST_CASE(pools_made_broken_and_killed_leave_nothing_behind,
                      *utf::timeout(900)) {
-  auto const fds = open_fds();
-  auto const shm = shm_entries();
+  auto const fds = test::open_fds();
+  auto const shm = test::shm_entries();
   int broken = 0, killed = 0;
   for (int round = 0; round < pool_rounds; ++round) {
     cf::process_pool_executor procs({.max_workers = 2});
@@ -208,9 +163,9 @@ BOOST_AUTO_TEST_CASE(pools_made_broken_and_killed_leave_nothing_behind,
   }
   BOOST_TEST(broken == pool_rounds / 10);
   BOOST_TEST(killed == pool_rounds / 10);
-  BOOST_TEST(children() == 0u);
-  BOOST_TEST(open_fds() == fds);
-  BOOST_TEST((shm_entries() == shm));
+  BOOST_TEST(test::children_of(static_cast<int>(::getpid())).empty());
+  BOOST_TEST(test::open_fds() == fds);
+  BOOST_TEST((test::shm_entries() == shm));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,120 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_TEST_PROCESS_SUPPORT_HPP
+#define CONCURRENT_FUTURES_TEST_PROCESS_SUPPORT_HPP
+
+// What the process-pool tests look at from outside: processes in /proc, this
+// process' descriptors, and shared memory of ours; and the leak check every
+// case of theirs ends with.
+
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace test {
+
+/// True once `pid` has exited (gone, or a zombie nobody reaped yet).
+inline bool process_gone(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat)
+    return true;
+  std::string line;
+  std::getline(stat, line);
+  auto const close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
+}
+
+/// Polls until every pid is gone, for at most `limit`.
+inline bool wait_gone(std::vector<int> const& pids, std::chrono::seconds limit) {
+  auto const until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (std::all_of(pids.begin(), pids.end(), process_gone))
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+/// The processes whose parent is `parent`, zombies included.
+inline std::vector<int> children_of(int parent) {
+  std::vector<int> out;
+  for (auto const& e : std::filesystem::directory_iterator("/proc")) {
+    auto const name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line))
+      continue;
+    auto const close = line.rfind(')');
+    if (close == std::string::npos)
+      continue;
+    std::istringstream rest(line.substr(close + 2));
+    char state;
+    int ppid;
+    rest >> state >> ppid;
+    if (ppid == parent)
+      out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+/// Descriptors open in this process.
+inline std::size_t open_fds() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] auto const& e :
+       std::filesystem::directory_iterator("/proc/self/fd"))
+    ++n;
+  return n;
+}
+
+// Shared memory of ours still around: a mapping of a worker's memfd in this
+// process, or a /dev/shm entry with our prefix (there must never be one; the
+// pool uses nameless memfds). Other programs' /dev/shm entries come and go
+// on a shared machine, so they are not counted.
+inline std::set<std::string> shm_entries() {
+  std::set<std::string> out;
+  std::error_code ec;
+  for (auto const& e : std::filesystem::directory_iterator("/dev/shm", ec))
+    if (e.path().filename().string().find("concurrent") != std::string::npos)
+      out.insert(e.path().filename().string());
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line))
+    if (line.find("concurrent-futures") != std::string::npos)
+      out.insert(line);
+  return out;
+}
+
+/// After every case: no worker or fork server left, no fd and no /dev/shm
+/// entry more than before the first case.
+struct leak_check {
+  std::size_t fds = open_fds();
+  std::set<std::string> shm = shm_entries();
+  ~leak_check() {
+    auto const left = children_of(static_cast<int>(::getpid()));
+    BOOST_TEST(left.empty(), "processes left: " << left.size());
+    BOOST_TEST(open_fds() <= fds);
+    BOOST_TEST((shm_entries() == shm));
+  }
+};
+
+} // namespace test
+
+#endif
