@@ -118,6 +118,32 @@ inline double median(std::vector<double> v) {
   return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
+/// The runs of one pool (or variant) on one workload: ok only if every run
+/// was; the median of a figure over the good runs.
+template <class Sample>
+struct run_series {
+  std::vector<Sample> runs;
+
+  bool ok() const {
+    return !runs.empty() &&
+           std::all_of(runs.begin(), runs.end(), [](auto& s) { return s.ok(); });
+  }
+  std::string error() const {
+    for (auto& s : runs)
+      if (!s.ok())
+        return s.error;
+    return runs.empty() ? "not run" : "";
+  }
+  template <class Get>
+  double med(Get get) const {
+    std::vector<double> v;
+    for (auto& s : runs)
+      if (s.ok())
+        v.push_back(get(s));
+    return median(v);
+  }
+};
+
 inline std::string si(double v) {
   char buf[32];
   if (!std::isfinite(v))

@@ -65,6 +65,7 @@ using bench::json_escape;
 using bench::json_num;
 using bench::median;
 using bench::print_rule;
+using bench::run_series;
 using bench::si;
 using bench::target;
 
@@ -428,27 +429,7 @@ sample run_one(variant v, workload w, int workers, std::size_t n, python_env& py
 }
 
 // The runs of one variant on one workload.
-struct series {
-  std::vector<sample> runs;
-
-  bool ok() const {
-    return !runs.empty() &&
-           std::all_of(runs.begin(), runs.end(), [](auto& s) { return s.ok(); });
-  }
-  std::string error() const {
-    for (auto& s : runs)
-      if (!s.ok())
-        return s.error;
-    return runs.empty() ? "not run" : "";
-  }
-  template <class Get>
-  double med(Get get) const {
-    std::vector<double> v;
-    for (auto& s : runs)
-      if (s.ok())
-        v.push_back(get(s));
-    return median(v);
-  }
+struct series : run_series<sample> {
   double ns_per_call() const {
     return med([](sample const& s) { return s.ns_per_call(); });
   }

@@ -66,6 +66,7 @@ using bench::load_average;
 using bench::median;
 using bench::parse_int_list;
 using bench::print_rule;
+using bench::run_series;
 using bench::shell_quote;
 using bench::si;
 using bench::target;
@@ -482,36 +483,20 @@ sample run_one(pool_kind p, workload w, int workers, std::size_t n, python_env& 
 }
 
 // The runs of one pool on one workload.
-struct series {
-  std::vector<sample> runs;
-
-  bool ok() const {
-    return !runs.empty() &&
-           std::all_of(runs.begin(), runs.end(), [](auto& s) { return s.ok(); });
-  }
-  std::string error() const {
-    for (auto& s : runs)
-      if (!s.ok())
-        return s.error;
-    return runs.empty() ? "not run" : "";
-  }
+struct series : run_series<sample> {
+  using run_series::med;
   double med(workload w) const {
-    std::vector<double> v;
-    for (auto& s : runs)
-      if (s.ok())
-        v.push_back(s.value(w));
-    return median(v);
+    return med([w](sample const& s) { return s.value(w); });
   }
-  double med_p50() const {
+  // Over every run, as before the runs were checked (a failed run has NaN).
+  double med_p50() const { return median_of(&sample::p50_us); }
+  double med_p99() const { return median_of(&sample::p99_us); }
+
+private:
+  double median_of(double sample::*field) const {
     std::vector<double> v;
     for (auto& s : runs)
-      v.push_back(s.p50_us);
-    return median(v);
-  }
-  double med_p99() const {
-    std::vector<double> v;
-    for (auto& s : runs)
-      v.push_back(s.p99_us);
+      v.push_back(s.*field);
     return median(v);
   }
 };
