@@ -6,9 +6,11 @@
 
 // The pool's side of the process pool.
 //
-// Calls wait in `backlog_` (cancellable) until a worker has room: at most
-// two calls per worker (one running, one waiting), which keeps what cannot
-// be cancelled any more within Python's `max_workers + 1`. A submitting
+// Calls wait in `backlog_` (cancellable; the highest priority, then the
+// oldest, goes first) until a worker has room: at most two calls per worker
+// (one running, one waiting), which keeps what cannot be cancelled any more
+// within Python's bound (`max_workers + 1` queued, one running per worker).
+// A submitting
 // thread writes into the worker's request ring itself, under the pool's
 // mutex; one thread of the pool's own (the manager, an io_context) reads
 // the result rings when the doorbell rings, completes the futures, refills
@@ -45,7 +47,9 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <initializer_list>
+#include <map>
 #include <mutex>
 #include <string>
 #include <system_error>
@@ -189,6 +193,87 @@ struct pending_call {
   message_buffer message;
 };
 
+// The calls not handed to a worker yet, in the order they go. Priority 0,
+// nearly every call, has a deque of its own, so its push and pop cost one
+// branch more than a single deque; each other priority has a deque, highest
+// first: the positive ones go before priority 0, the negative ones after.
+class call_backlog {
+public:
+  bool empty() const noexcept { return normal_.empty() && ranked_.empty(); }
+
+  // Strong guarantee: a throw leaves the backlog as it was.
+  void push(task_node& task, std::span<std::byte const> message) {
+    if (task.priority == 0) [[likely]] {
+      normal_.push_back({&task, message_buffer(message)});
+      return;
+    }
+    pending_call call{&task, message_buffer(message)};
+    auto at = ranked_.lower_bound(task.priority);
+    if (at == ranked_.end() || at->first != task.priority) {
+      if (spare_) {
+        spare_.key() = task.priority;
+        at = ranked_.insert(at, std::move(spare_));
+      } else {
+        at = ranked_.emplace_hint(at, task.priority, std::deque<pending_call>{});
+      }
+    }
+    try {
+      at->second.push_back(std::move(call));
+    } catch (...) {
+      if (at->second.empty())
+        spare_ = ranked_.extract(at);
+      throw;
+    }
+  }
+
+  // Not empty.
+  pending_call pop() {
+    if (ranked_.empty()) [[likely]]
+      return take_front(normal_);
+    auto const top = ranked_.begin();
+    if (top->first < 0 && !normal_.empty())
+      return take_front(normal_);
+    pending_call call = take_front(top->second);
+    if (top->second.empty())
+      spare_ = ranked_.extract(top); // keeps its deque's storage for reuse
+    return call;
+  }
+
+  // Moves every call's task to `out`, in the order they would have gone;
+  // a throw (no room in `out`) leaves the backlog as it was.
+  void take_all(std::vector<task_node*>& out) {
+    std::size_t count = normal_.size();
+    for (auto const& bucket : ranked_)
+      count += bucket.second.size();
+    out.reserve(out.size() + count);
+    auto bucket = ranked_.begin();
+    for (; bucket != ranked_.end() && bucket->first > 0; ++bucket)
+      for (auto& c : bucket->second)
+        out.push_back(c.task);
+    for (auto& c : normal_)
+      out.push_back(c.task);
+    for (; bucket != ranked_.end(); ++bucket)
+      for (auto& c : bucket->second)
+        out.push_back(c.task);
+    normal_.clear();
+    ranked_.clear();
+  }
+
+private:
+  using ranked_calls = std::map<int, std::deque<pending_call>, std::greater<>>;
+
+  static pending_call take_front(std::deque<pending_call>& calls) {
+    pending_call call = std::move(calls.front());
+    calls.pop_front();
+    return call;
+  }
+
+  std::deque<pending_call> normal_;
+  ranked_calls ranked_;
+  // The bucket emptied last, reused for the next new priority.
+  ranked_calls::node_type spare_;
+};
+
 struct worker_slot {
   std::uint32_t id = 0;
   pid_t pid = 0;
@@ -258,7 +343,7 @@ private:
   std::vector<std::byte> setup_; // setup_header + module table + initializer
 
   mutable spin_mutex mutex_;
-  std::deque<pending_call> backlog_;
+  call_backlog backlog_;
   std::vector<slot_ptr> slots_;
   // Bumped when slots_ changes: the manager re-reads its copy then.
   std::atomic<std::uint64_t> slots_version_{0};
@@ -428,8 +513,7 @@ void pool_core::dispatch_locked(std::vector<slot_ptr>& wake) {
     slot_ptr const s = pick_locked();
     if (!s)
       break;
-    pending_call c = std::move(backlog_.front());
-    backlog_.pop_front();
+    pending_call c = backlog_.pop();
     if (!c.task->start_remote())
       continue; // cancelled while it waited
     s->inflight.push_back(c.task);
@@ -498,7 +582,7 @@ void pool_core::submit(task_node& task, std::span<std::byte const> message) {
     // A backlog that was not empty means every worker was full; the pool's
     // thread refills them as replies come, so the scan is saved here.
     bool const was_empty = backlog_.empty();
-    backlog_.push_back({&task, message_buffer(message)});
+    backlog_.push(task, message);
     if (was_empty)
       dispatch_locked(wake_list);
   }
@@ -512,11 +596,8 @@ void pool_core::shutdown(bool wait, bool cancel_futures) {
   {
     std::lock_guard lock(mutex_);
     shutdown_ = true;
-    if (cancel_futures) {
-      for (auto& c : backlog_)
-        cancelled.push_back(c.task);
-      backlog_.clear();
-    }
+    if (cancel_futures)
+      backlog_.take_all(cancelled);
     dispatch_locked(wake_list);
     started = manager_started_;
   }
@@ -742,9 +823,7 @@ void pool_core::break_locked(std::exception_ptr future_error,
         submit_error + ")";
   }
   shutdown_ = true;
-  for (auto& c : backlog_)
-    fail_list.push_back(c.task);
-  backlog_.clear();
+  backlog_.take_all(fail_list);
   for (auto const& s : slots_) {
     fail_list.insert(fail_list.end(), s->inflight.begin(), s->inflight.end());
     s->inflight.clear();
@@ -968,7 +1047,7 @@ process_pool_executor::process_pool_executor(process_pool_options options)
     : core_(std::make_shared<detail::process::pool_core>(options)) {}
 
 process_pool_executor::~process_pool_executor() {
-  core_->shutdown(true, false);
+  shutdown(true, false);
   boost::asio::execution_context::shutdown();
   boost::asio::execution_context::destroy();
 }
@@ -1009,14 +1088,17 @@ void process_pool_executor::enqueue(detail::task_node& task) {
 }
 
 void process_pool_executor::shutdown(bool wait, bool cancel_futures) {
+  close_dependents(wait, cancel_futures);
   core_->shutdown(wait, cancel_futures);
 }
 
 void process_pool_executor::terminate_workers() {
+  close_dependents(false, true);
   core_->signal_workers(SIGTERM);
 }
 
 void process_pool_executor::kill_workers() {
+  close_dependents(false, true);
   core_->signal_workers(SIGKILL);
 }
 

@@ -92,21 +92,47 @@ bool thread_pool_core::running_in_this_thread() const noexcept {
 }
 
 task_node* thread_pool_core::pop_locked() noexcept {
-  task_node* t = head_;
-  if (t != nullptr) {
-    head_ = t->next_task;
-    if (head_ == nullptr)
-      tail_ = nullptr;
-    t->next_task = nullptr;
-    queued_.fetch_sub(1, std::memory_order_relaxed);
+  task_node* t;
+  if (ranked_.empty()) [[likely]] {
+    if (normal_.empty())
+      return nullptr;
+    t = normal_.pop();
+  } else {
+    t = pop_ranked_locked();
   }
+  queued_.fetch_sub(1, std::memory_order_relaxed);
   return t;
 }
 
-thread_pool_core::push_outcome thread_pool_core::push_locked(task_node& task) noexcept {
-  task.next_task = nullptr;
-  (tail_ ? tail_->next_task : head_) = &task;
-  tail_ = &task;
+task_node* thread_pool_core::pop_ranked_locked() noexcept {
+  auto const top = ranked_.begin();
+  if (top->first < 0 && !normal_.empty())
+    return normal_.pop();
+  task_node* t = top->second.pop();
+  if (top->second.empty())
+    spare_bucket_ = ranked_.extract(top);
+  return t;
+}
+
+void thread_pool_core::link_ranked_locked(task_node& task) {
+  auto at = ranked_.lower_bound(task.priority);
+  if (at == ranked_.end() || at->first != task.priority) {
+    if (spare_bucket_) {
+      spare_bucket_.key() = task.priority;
+      spare_bucket_.mapped() = {};
+      at = ranked_.insert(at, std::move(spare_bucket_));
+    } else {
+      at = ranked_.emplace_hint(at, task.priority, task_fifo{});
+    }
+  }
+  at->second.push(task);
+}
+
+thread_pool_core::push_outcome thread_pool_core::push_locked(task_node& task) {
+  if (task.priority == 0) [[likely]]
+    normal_.push(task);
+  else
+    link_ranked_locked(task);
   queued_.fetch_add(1, std::memory_order_relaxed);
   push_outcome out;
   // A parked worker is woken only when none is polling the queue.
@@ -151,6 +177,7 @@ void thread_pool_core::submit(task_node& task) {
 }
 
 void thread_pool_core::post(task_node& task) noexcept {
+  // A handler has priority 0, so its push cannot throw.
   push_outcome out;
   {
     std::lock_guard lock(mutex_);
@@ -166,9 +193,15 @@ void thread_pool_core::post(task_node& task) noexcept {
     after_push(out);
 }
 
-task_node* thread_pool_core::take_all_locked() noexcept {
-  task_node* all = head_;
-  head_ = tail_ = nullptr;
+task_fifo thread_pool_core::take_all_locked() noexcept {
+  task_fifo all;
+  auto bucket = ranked_.begin();
+  for (; bucket != ranked_.end() && bucket->first > 0; ++bucket)
+    all.append(bucket->second);
+  all.append(normal_);
+  for (; bucket != ranked_.end(); ++bucket)
+    all.append(bucket->second);
+  ranked_.clear();
   queued_.store(0, std::memory_order_relaxed);
   return all;
 }
@@ -217,7 +250,7 @@ void thread_pool_core::spawn() {
       --live_;
       saturated_.store(false, std::memory_order_relaxed);
       if (live_ == 0)
-        orphans = take_all_locked();
+        orphans = take_all_locked().head;
     }
     if (orphans != nullptr) {
       std::string const message =
@@ -290,7 +323,7 @@ task_node* thread_pool_core::next_task() noexcept {
       if (task_node* t = pop_locked()) {
         // The spinner took one task: if more wait and workers sleep, hand
         // the search on to one of them.
-        bool const wake = head_ != nullptr && sleepers_ > notified_;
+        bool const wake = !empty_locked() && sleepers_ > notified_;
         if (wake)
           ++notified_;
         lock.unlock();
@@ -343,7 +376,7 @@ void thread_pool_core::break_pool(std::string reason) noexcept {
     std::lock_guard lock(mutex_);
     broken_ = true;
     broken_reason_ = message;
-    queued = take_all_locked();
+    queued = take_all_locked().head;
   }
   // One exception object per future, as CPython main does: a shared one
   // would be released by whichever thread drops the last future.
@@ -352,8 +385,7 @@ void thread_pool_core::break_pool(std::string reason) noexcept {
 }
 
 void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
-  task_node* cancelled_head = nullptr;
-  task_node* cancelled_tail = nullptr;
+  task_fifo cancelled;
   bool spawn_thread = false;
   {
     std::lock_guard lock(mutex_);
@@ -362,25 +394,20 @@ void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
     stopping_.store(true, std::memory_order_relaxed);
     if (cancel_futures) {
       // Take out the submitted calls; Asio handlers stay (they may be
-      // coroutines that must resume to release what they hold).
-      task_node* keep_head = nullptr;
-      task_node* keep_tail = nullptr;
+      // coroutines that must resume to release what they hold). What stays
+      // goes to the priority-0 FIFO in the order it would have started,
+      // which keeps that order without allocating a bucket.
+      task_fifo all = take_all_locked();
       std::size_t kept = 0;
-      for (task_node* t = head_; t != nullptr;) {
-        task_node* next = t->next_task;
-        t->next_task = nullptr;
+      while (!all.empty()) {
+        task_node* t = all.pop();
         if (t->cancellable()) {
-          (cancelled_tail ? cancelled_tail->next_task : cancelled_head) = t;
-          cancelled_tail = t;
+          cancelled.push(*t);
         } else {
-          (keep_tail ? keep_tail->next_task : keep_head) = t;
-          keep_tail = t;
+          normal_.push(*t);
           ++kept;
         }
-        t = next;
       }
-      head_ = keep_head;
-      tail_ = keep_tail;
       queued_.store(kept, std::memory_order_relaxed);
     }
     // Queued handlers or tracked work and no thread alive at the shutdown:
@@ -388,7 +415,7 @@ void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
     // wait for. (Later calls do not: handlers posted after every worker
     // left are destroyed unrun.)
     if (first && live_ == 0 &&
-        (head_ != nullptr || outstanding_work_.load(std::memory_order_acquire) != 0)) {
+        (!empty_locked() || outstanding_work_.load(std::memory_order_acquire) != 0)) {
       ++reserved_;
       ++live_;
       spawn_thread = true;
@@ -396,7 +423,7 @@ void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
   }
   // Python only cancel()s these; notifying them too lets wait() and
   // as_completed() return instead of hanging.
-  abandon_all(cancelled_head, [] { return std::exception_ptr(); });
+  abandon_all(cancelled.head, [] { return std::exception_ptr(); });
   wake_all();
   if (spawn_thread)
     spawn();
@@ -433,7 +460,7 @@ void thread_pool_core::abandon_queued() noexcept {
   task_node* queued;
   {
     std::lock_guard lock(mutex_);
-    queued = take_all_locked();
+    queued = take_all_locked().head;
   }
   abandon_all(queued, [] { return std::exception_ptr(); });
 }
@@ -466,6 +493,9 @@ thread_pool_executor::~thread_pool_executor() {
 }
 
 void thread_pool_executor::shutdown(bool wait, bool cancel_futures) {
+  // A worker cannot wait for dependent tasks: one may wait for the very
+  // task that calls this.
+  close_dependents(wait && !core_->running_in_this_thread(), cancel_futures);
   core_->shutdown(wait, cancel_futures);
 }
 
@@ -496,7 +526,5 @@ void thread_pool_executor::work_started() noexcept {
 void thread_pool_executor::work_finished() noexcept {
   core_->work_finished();
 }
-
-executor::~executor() = default;
 
 } // namespace concurrent::futures

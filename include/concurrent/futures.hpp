@@ -9,6 +9,7 @@
 
 /// Python's `concurrent.futures` on Boost.Asio: everything in one include.
 
+#include <concurrent/futures/after.hpp>
 #include <concurrent/futures/as_completed.hpp>
 #include <concurrent/futures/codec.hpp>
 #include <concurrent/futures/config.hpp>

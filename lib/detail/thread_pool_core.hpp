@@ -14,6 +14,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,6 +23,38 @@
 #include <vector>
 
 namespace concurrent::futures::detail {
+
+/// An intrusive FIFO of tasks, linked through `task_node::next_task`.
+struct task_fifo {
+  task_node* head = nullptr;
+  task_node* tail = nullptr;
+
+  bool empty() const noexcept { return head == nullptr; }
+
+  void push(task_node& task) noexcept {
+    task.next_task = nullptr;
+    (tail ? tail->next_task : head) = &task;
+    tail = &task;
+  }
+
+  task_node* pop() noexcept {
+    task_node* t = head;
+    head = t->next_task;
+    if (head == nullptr)
+      tail = nullptr;
+    t->next_task = nullptr;
+    return t;
+  }
+
+  /// Moves `other`'s tasks, in order, behind these.
+  void append(task_fifo& other) noexcept {
+    if (other.empty())
+      return;
+    (tail ? tail->next_task : head) = other.head;
+    tail = other.tail;
+    other = {};
+  }
+};
 
 /// Everything a thread pool shares with its worker threads. Workers hold it
 /// through a shared_ptr, so a pool destroyed from one of its own tasks stays
@@ -60,9 +94,16 @@ private:
     bool spawn = false;   // start a thread (reserved already)
     bool dropped = false; // a broken pool: abandon the task
   };
-  push_outcome push_locked(task_node& task) noexcept;
+  // Throws, having changed nothing, only when a new priority's bucket
+  // cannot be allocated.
+  push_outcome push_locked(task_node& task);
+  void link_ranked_locked(task_node& task);
   void after_push(push_outcome out);
-  task_node* take_all_locked() noexcept;
+  task_node* pop_locked() noexcept;
+  task_node* pop_ranked_locked() noexcept;
+  bool empty_locked() const noexcept { return normal_.empty() && ranked_.empty(); }
+  // Every queued task, in the order they would have started.
+  task_fifo take_all_locked() noexcept;
   // Abandons every task of a chain, each with its own reason().
   template <class Reason>
   static void abandon_all(task_node* chain, Reason reason) noexcept;
@@ -71,7 +112,6 @@ private:
   void spawn();
   void worker_main(std::size_t index);
   task_node* next_task() noexcept;
-  task_node* pop_locked() noexcept;
   void break_pool(std::string reason) noexcept;
   void join_workers();
   void worker_exit() noexcept;
@@ -80,10 +120,19 @@ private:
   thread_pool_options options_;
   int const max_workers_;
 
-  // The queue and the parking lot, under mutex_.
+  // Calls with a priority other than 0, a FIFO per priority, highest first.
+  using ranked_queue = std::map<int, task_fifo, std::greater<>>;
+
+  // The queue and the parking lot, under mutex_. Priority 0 (plain submits
+  // and every Asio handler) has a FIFO of its own, so that its push and pop
+  // cost one branch more than a single FIFO; it starts after the positive
+  // buckets of ranked_ and before the negative ones.
   std::mutex mutex_;
-  task_node* head_ = nullptr;
-  task_node* tail_ = nullptr;
+  task_fifo normal_;
+  ranked_queue ranked_;
+  // The bucket emptied last, reused for the next new priority: a steady use
+  // of a few priorities does not allocate per call.
+  ranked_queue::node_type spare_bucket_;
   int sleepers_ = 0;
   int notified_ = 0;
   bool spinning_ = false;

@@ -7,7 +7,9 @@
 #ifndef CONCURRENT_FUTURES_EXECUTOR_HPP
 #define CONCURRENT_FUTURES_EXECUTOR_HPP
 
+#include <concurrent/futures/after.hpp>
 #include <concurrent/futures/config.hpp>
+#include <concurrent/futures/detail/dependent_task.hpp>
 #include <concurrent/futures/detail/task.hpp>
 #include <concurrent/futures/future.hpp>
 #include <concurrent/futures/map.hpp>
@@ -21,6 +23,21 @@
 #include <utility>
 
 namespace concurrent::futures {
+
+/// The priority of a submitted call: `pool.submit(cf::priority{5}, fn, args...)`.
+/**
+ * Among the calls of one executor that have not started, a higher `value`
+ * starts first; equal values start in submission order. The default, and
+ * what a plain `submit` and `map` give, is 0, as is the priority of an Asio
+ * handler posted to a `thread_pool_executor`; negative values start after
+ * them. A call already handed to a worker is exempt: a thread that took it,
+ * or one of the calls a process pool has sent to its workers (at most two
+ * per worker: one running, one waiting). Priorities order the queue; they
+ * never preempt a running call.
+ */
+struct priority {
+  int value = 0;
+};
 
 /// What every executor of this library offers (Python's `Executor`).
 /**
@@ -53,22 +70,39 @@ public:
    * a `broken_executor` subclass once the executor is broken.
    */
   template <class F, class... Args>
-  auto submit(F&& fn, Args&&... args) {
-    static_assert(std::invocable<std::decay_t<F>, std::decay_t<Args>...>,
-                  "submit(fn, args...): fn cannot be called with these arguments; "
-                  "they are decay-copied and passed as rvalues (std::ref passes a "
-                  "reference)");
-    using R = detail::call_result_t<F, Args...>;
-    auto* task = new detail::call_task<R, F, Args...>(std::forward<F>(fn),
-                                                      std::forward<Args>(args)...);
-    auto f = detail::future_access::adopt<R>(task);
-    try {
-      enqueue(*task);
-    } catch (...) {
-      task->abandon(nullptr);
-      throw;
-    }
-    return f;
+  requires(!std::same_as<std::remove_cvref_t<F>, priority> &&
+           !detail::is_after_v<std::remove_cvref_t<F>>) auto submit(F&& fn,
+                                                                    Args&&... args) {
+    return submit_ranked(0, std::forward<F>(fn), std::forward<Args>(args)...);
+  }
+
+  /// Schedules `fn(args...)` with a priority and returns its future.
+  /**
+   * As `submit(fn, args...)`, except where the call waits: among the calls
+   * not started yet, a higher `p.value` starts first and equal values keep
+   * submission order (see `priority`). A call already handed to a worker is
+   * not overtaken; a running one is never interrupted. Priority 0 is the
+   * plain `submit`.
+   *
+   * @param p The call's priority; any `int`, negative ones after the
+   * default 0.
+   * @returns A `future<R>`, as `submit`.
+   * @throws What `submit` throws; std::bad_alloc if the queue cannot make
+   * room for a priority it does not hold yet (the call is then not queued).
+   *
+   * @par Thread Safety
+   * As `submit`: any thread, concurrently. Calls submitted concurrently
+   * with one priority start in the order in which the executor received them.
+   *
+   * @code
+   * cf::thread_pool_executor pool{{.max_workers = 4}};
+   * auto report = pool.submit(cf::priority{-1}, build_report, day); // when idle
+   * auto reply = pool.submit(cf::priority{10}, answer, request);    // before others
+   * @endcode
+   */
+  template <class F, class... Args>
+  auto submit(priority p, F&& fn, Args&&... args) {
+    return submit_ranked(p.value, std::forward<F>(fn), std::forward<Args>(args)...);
   }
 
   /// Python's `map(fn, *iterables)`: `fn` over the inputs taken in lockstep
@@ -129,8 +163,70 @@ public:
    */
   virtual void shutdown(bool wait = true, bool cancel_futures = false) = 0;
 
+  /// Schedules `fn(parent values..., args...)` to run once every future in
+  /// `parents` has succeeded, and returns its future at once.
+  /**
+   * The dependent task waits without occupying a worker. When the last
+   * parent succeeds it is queued here (with its priority, if one is given)
+   * and runs as any submitted call. Each parent's value is passed as
+   * `T const&` in the order given (none for a `future<void>`); a
+   * `cf::after(std::vector<future<T>>)` passes one `std::vector<T>`. In a
+   * process pool the values are encoded with the call, so they need a codec.
+   *
+   * - A parent fails: the task does not run and its future fails with the
+   *   same exception (the first parent to fail, if several do).
+   * - A parent is cancelled: the task does not run and is cancelled.
+   * - Cancelling the task while it waits succeeds at once. Because it is
+   *   cancelled, every task that depends on it is cancelled in turn: a
+   *   `cancel()` cascades down, transitively, through the tasks that have
+   *   not started. A task that already runs cannot be cancelled, so a failed
+   *   `cancel()` cancels nothing below it.
+   *
+   * `shutdown(wait=true)`, and so the destructor, also waits for the
+   * dependent tasks that still wait for their parents (which may run on
+   * other executors); `shutdown(cancel_futures=true)` cancels them. After
+   * `shutdown(wait=false)` a task whose parents succeed later fails with
+   * std::runtime_error instead of running.
+   *
+   * A cascade runs the callbacks of each level inside the previous one's,
+   * so a chain thousands of levels deep needs as deep a stack.
+   *
+   * @returns A `future<R>`, R the call's result type.
+   * @throws std::runtime_error "cannot schedule new futures after shutdown";
+   * std::invalid_argument when a process pool reached through this base
+   * cannot run the call (see `submit`).
+   *
+   * @par Thread Safety
+   * As `submit`. The parents may be completed on any thread; the task is
+   * queued from the thread that completes the last one.
+   *
+   * @code
+   * auto raw = io.submit(download, url);
+   * auto img = cpu.submit(cf::after(raw), decode);           // decode(raw's bytes)
+   * auto both = cpu.submit(cf::after(img, meta), cf::priority{5}, merge);
+   * raw.cancel();   // not started yet: img and both are cancelled too
+   * @endcode
+   */
+  template <class Parents, class F, class... Args>
+  auto submit(after_t<Parents> parents, F&& fn, Args&&... args) {
+    return submit_after(0, std::move(parents), std::forward<F>(fn),
+                        std::forward<Args>(args)...);
+  }
+
+  /// `submit(after, fn, args...)` with a priority for when it is queued.
+  template <class Parents, class F, class... Args>
+  auto submit(after_t<Parents> parents, priority p, F&& fn, Args&&... args) {
+    return submit_after(p.value, std::move(parents), std::forward<F>(fn),
+                        std::forward<Args>(args)...);
+  }
+
 protected:
-  executor() = default;
+  executor();
+
+  /// For `shutdown`: stops taking dependent tasks, cancels the waiting ones
+  /// if `cancel_futures`, and with `wait` waits until none waits for its
+  /// parents. Call it before the pool itself stops taking work.
+  void close_dependents(bool wait, bool cancel_futures);
 
   /// Queues a task and takes it over; throws without taking it over when
   /// the executor cannot accept work.
@@ -141,6 +237,49 @@ protected:
   virtual bool maps_in_chunks() const noexcept { return false; }
 
 private:
+  friend class detail::dependent_gate;
+
+  template <class Parents, class F, class... Args>
+  auto submit_after(int rank, after_t<Parents> parents, F&& fn, Args&&... args) {
+    using task_type =
+        detail::dependent_task<Parents, std::decay_t<F>, std::decay_t<Args>...>;
+    using R = typename task_type::call::result_type;
+    if constexpr (!task_type::call::remotable) {
+      if (maps_in_chunks()) // a process pool
+        throw detail::call_not_remotable(
+            "process_pool_executor: this dependent call cannot run in another process: " +
+            task_type::call::obstacle());
+    }
+    auto* task = new task_type(dependents_, std::move(parents).release(),
+                               std::forward<F>(fn), std::forward<Args>(args)...);
+    auto f = detail::future_access::adopt<R>(task);
+    task->priority = rank;
+    task->start();
+    return f;
+  }
+
+  template <class F, class... Args>
+  auto submit_ranked(int rank, F&& fn, Args&&... args) {
+    static_assert(std::invocable<std::decay_t<F>, std::decay_t<Args>...>,
+                  "submit(fn, args...): fn cannot be called with these arguments; "
+                  "they are decay-copied and passed as rvalues (std::ref passes a "
+                  "reference)");
+    using R = detail::call_result_t<F, Args...>;
+    auto* task = new detail::call_task<R, F, Args...>(std::forward<F>(fn),
+                                                      std::forward<Args>(args)...);
+    auto f = detail::future_access::adopt<R>(task);
+    task->priority = rank;
+    try {
+      enqueue(*task);
+    } catch (...) {
+      task->abandon(nullptr);
+      throw;
+    }
+    return f;
+  }
+
+  std::shared_ptr<detail::dependent_gate> dependents_;
+
   template <class F, class... Rs>
   auto map_impl(map_options const& options, F&& fn, Rs&&... ranges) {
     static_assert(

@@ -221,6 +221,25 @@ public:
       n->run_inline(s);
   }
 
+  /// Runs `fn(value, args...)` on `ex` once this future has succeeded:
+  /// `ex.submit(cf::after(*this), fn, args...)`, the one-parent case.
+  /**
+   * If this future fails, the continuation fails with the same exception
+   * without running; if it is cancelled, or the continuation is, the
+   * cancellation cascades to whatever depends on the continuation. See
+   * `executor::submit(after, fn, args...)`.
+   *
+   * @code
+   * auto size = pool.submit(download, url).then(pool, [](std::string const& b) {
+   *   return b.size();
+   * });
+   * @endcode
+   */
+  template <class Executor, class F, class... Args>
+  auto then(Executor& ex, F&& fn, Args&&... args) const {
+    return ex.submit(after(*this), std::forward<F>(fn), std::forward<Args>(args)...);
+  }
+
   /// The completion signature of `async_wait`: `void(std::exception_ptr, T)`,
   /// or `void(std::exception_ptr)` for `future<void>`.
   using signature = typename detail::future_signature<T>::type;

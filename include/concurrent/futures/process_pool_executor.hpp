@@ -98,9 +98,10 @@ struct process_pool_options {
  *
  * Workers start on demand, one per `submit` that finds no idle worker, up
  * to `max_workers` (all at once with `start_method::fork`). A call handed
- * to a worker cannot be cancelled any more; as in Python, at most
- * `max_workers + 1` calls wait in workers, the rest in the pool, where
- * `cancel()` works.
+ * to a worker cannot be cancelled any more. A worker holds at most two
+ * calls (one running, one waiting), fewer than the `2 * max_workers + 1`
+ * Python may hold (its call queue of `max_workers + 1` plus one running per
+ * worker); the rest wait in the pool, where `cancel()` works.
  *
  * If a worker dies (a signal, `abort`, `_exit`) the pool is broken: every
  * pending future fails with `broken_process_pool` naming the worker's pid
@@ -146,9 +147,46 @@ public:
    * broken.
    */
   template <class F, class... Args>
-  auto submit(F&& fn, Args&&... args) {
+  requires(!std::is_same_v<std::remove_cvref_t<F>, priority> &&
+           !detail::is_after_v<std::remove_cvref_t<F>>) auto submit(F&& fn,
+                                                                    Args&&... args) {
     check_remotable<F, Args...>();
     return executor::submit(std::forward<F>(fn), std::forward<Args>(args)...);
+  }
+
+  /// Schedules `fn(args...)` in a worker with a priority (see
+  /// `executor::submit(priority, fn, args...)`).
+  /**
+   * Orders the calls waiting in the pool; the calls already handed to
+   * workers (at most two per worker) are not overtaken.
+   *
+   * @throws As `submit(fn, args...)`.
+   */
+  template <class F, class... Args>
+  auto submit(priority p, F&& fn, Args&&... args) {
+    check_remotable<F, Args...>();
+    return executor::submit(p, std::forward<F>(fn), std::forward<Args>(args)...);
+  }
+
+  /// Schedules `fn(parent values..., args...)` in a worker once every
+  /// parent has succeeded (see `executor::submit(after, fn, args...)`).
+  /**
+   * The parents' values travel with the call, so their types need a codec
+   * too; that is checked when this compiles.
+   */
+  template <class Parents, class F, class... Args>
+  auto submit(after_t<Parents> parents, F&& fn, Args&&... args) {
+    check_remotable_after<Parents, F, Args...>();
+    return executor::submit(std::move(parents), std::forward<F>(fn),
+                            std::forward<Args>(args)...);
+  }
+
+  /// As above, queued with a priority when the parents have succeeded.
+  template <class Parents, class F, class... Args>
+  auto submit(after_t<Parents> parents, priority p, F&& fn, Args&&... args) {
+    check_remotable_after<Parents, F, Args...>();
+    return executor::submit(std::move(parents), p, std::forward<F>(fn),
+                            std::forward<Args>(args)...);
   }
 
   using executor::map;
@@ -176,6 +214,19 @@ private:
   static void check_remotable() {
     using R = detail::call_result_t<F, Args...>;
     detail::require_codable<std::decay_t<F>>();
+    (detail::require_codable<std::decay_t<Args>>(), ...);
+    if constexpr (!std::is_void_v<R>)
+      detail::require_codable<R>();
+  }
+
+  template <class Parents, class F, class... Args>
+  static void check_remotable_after() {
+    using call = detail::dependent_call<Parents, std::decay_t<F>, std::decay_t<Args>...>;
+    using R = typename call::result_type;
+    detail::require_codable<std::decay_t<F>>();
+    [&]<class... Vs>(std::tuple<Vs...>*) {
+      (detail::require_codable<std::remove_cvref_t<Vs>>(), ...);
+    }(static_cast<typename detail::parents_traits<Parents>::value_types*>(nullptr));
     (detail::require_codable<std::decay_t<Args>>(), ...);
     if constexpr (!std::is_void_v<R>)
       detail::require_codable<R>();

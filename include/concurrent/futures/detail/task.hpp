@@ -18,9 +18,11 @@
 #include <memory>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace concurrent::futures::detail {
 
@@ -83,17 +85,53 @@ template <class F, class... Args>
 using call_result_t =
     std::remove_cvref_t<std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>>;
 
-/// `fn(args...)` with its future's state: one allocation per submit.
-/**
- * The callable and the arguments are decay-copied, as std::thread does, and
- * destroyed right after the call, not with the last future.
- */
-template <class R, class F, class... Args>
-class call_task final : public shared_state<R>, public task_node {
+/// `fn(args...)`, decay-copied, waiting to be called once: what a
+/// `basic_call_task` runs for a plain submit.
+template <class F, class... Args>
+class bound_call {
 public:
+  using result_type = call_result_t<F, Args...>;
+  /// True when the call can run in another process.
+  static constexpr bool remotable =
+      remotable_v<result_type, std::decay_t<F>, std::decay_t<Args>...>;
+
   template <class G, class... A>
-  explicit call_task(G&& fn, A&&... args)
-      : call_(std::forward<G>(fn), std::forward<A>(args)...) {
+  explicit bound_call(G&& fn, A&&... args)
+      : call_(std::forward<G>(fn), std::forward<A>(args)...) {}
+
+  decltype(auto) invoke() { return std::apply(invoker{}, std::move(call_)); }
+
+  void encode(std::vector<std::byte>& out) const {
+    std::apply([&out](auto const&... call) { encode_call(out, call...); }, call_);
+  }
+
+  static std::string obstacle() {
+    return remote_call_obstacle<result_type, std::decay_t<F>, std::decay_t<Args>...>();
+  }
+
+private:
+  struct invoker {
+    template <class G, class... A>
+    decltype(auto) operator()(G&& g, A&&... a) const {
+      return std::invoke(std::forward<G>(g), std::forward<A>(a)...);
+    }
+  };
+
+  std::tuple<std::decay_t<F>, std::decay_t<Args>...> call_;
+};
+
+/// A call with its future's state: one allocation per submit.
+/**
+ * `Call` holds what to call (`bound_call`, or a dependent task's call that
+ * also reads its parents' values) and offers `invoke()`, `encode(out)`,
+ * `remotable` and `obstacle()`. It is destroyed right after the call, not
+ * with the last future.
+ */
+template <class R, class Call>
+class basic_call_task : public shared_state<R>, public task_node {
+public:
+  template <class... A>
+  explicit basic_call_task(A&&... call) : call_(std::forward<A>(call)...) {
     this->add_ref(); // one for the queue, one for the future
   }
 
@@ -101,14 +139,14 @@ public:
     if (this->start_task()) {
       try {
         if constexpr (std::is_void_v<R>) {
-          std::apply(invoker{}, std::move(call_));
+          call_.invoke();
           drop_call();
           observer.task_finishing();
           this->construct_and_publish();
         } else {
           // The result is constructed in place, then the call's captures go
           // before anybody can see the result.
-          this->emplace_from([&] { return std::apply(invoker{}, std::move(call_)); });
+          this->emplace_from([&]() -> decltype(auto) { return call_.invoke(); });
           drop_call();
           observer.task_finishing();
           this->publish();
@@ -139,13 +177,13 @@ public:
   bool cancellable() const noexcept override { return true; }
 
   void encode_remote(std::vector<std::byte>& out) override {
-    if constexpr (remotable_v<R, std::decay_t<F>, std::decay_t<Args>...>) {
-      std::apply([&out](auto const&... call) { encode_call(out, call...); }, call_);
+    if constexpr (Call::remotable) {
+      call_.encode(out);
       drop_call();
     } else {
       throw call_not_remotable(
           "process_pool_executor: this call cannot run in another process: " +
-          remote_call_obstacle<R, std::decay_t<F>, std::decay_t<Args>...>() +
+          Call::obstacle() +
           ". Pass a free function, a captureless lambda or a function object whose "
           "fields have a codec, and arguments that have one (see cf::codec)");
     }
@@ -160,7 +198,7 @@ public:
 
   void complete_remote([[maybe_unused]] std::span<std::byte const> reply,
                        [[maybe_unused]] int pid) noexcept override {
-    if constexpr (remotable_v<R, std::decay_t<F>, std::decay_t<Args>...>) {
+    if constexpr (Call::remotable) {
       try {
         codec_reader in(reply);
         if (in.read<std::uint8_t>() == static_cast<std::uint8_t>(reply_status::value)) {
@@ -180,31 +218,32 @@ public:
     this->release();
   }
 
-private:
-  struct invoker {
-    template <class G, class... A>
-    decltype(auto) operator()(G&& g, A&&... a) const {
-      return std::invoke(std::forward<G>(g), std::forward<A>(a)...);
-    }
-  };
-
-  ~call_task() override {
+protected:
+  ~basic_call_task() override {
     if (alive_)
-      call_.~tuple();
+      call_.~Call();
   }
 
+  Call& call_ref() noexcept { return call_; }
+
+  /// Destroys the call (callable, arguments, parents) once.
   void drop_call() noexcept {
     if (alive_) {
       alive_ = false;
-      call_.~tuple();
+      call_.~Call();
     }
   }
 
+private:
   union {
-    std::tuple<std::decay_t<F>, std::decay_t<Args>...> call_;
+    Call call_;
   };
   bool alive_ = true;
 };
+
+/// `fn(args...)` with its future's state, as `submit` makes it.
+template <class R, class F, class... Args>
+using call_task = basic_call_task<R, bound_call<F, Args...>>;
 
 } // namespace concurrent::futures::detail
 

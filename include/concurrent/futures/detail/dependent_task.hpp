@@ -1,0 +1,310 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_DETAIL_DEPENDENT_TASK_HPP
+#define CONCURRENT_FUTURES_DETAIL_DEPENDENT_TASK_HPP
+
+#include <concurrent/futures/config.hpp>
+#include <concurrent/futures/detail/shared_state.hpp>
+#include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/future.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace concurrent::futures::detail {
+
+class dependent_gate;
+
+/// What a dependent task does while it waits for its parents, apart from
+/// its types: one waiter per parent, one on its own state (to see a
+/// `cancel()`), and its entry in its executor's gate.
+/**
+ * Exactly one of four things settles a waiting task, whichever comes
+ * first: every parent succeeded (it goes to its executor's queue), a parent
+ * failed (it fails with that exception), a parent was cancelled (it is
+ * cancelled), or it was cancelled itself. The last two run the task's own
+ * done callbacks at once, which is how a cancellation cascades down.
+ */
+class CONCURRENT_FUTURES_DECL dependent_core {
+public:
+  dependent_core(dependent_core const&) = delete;
+  dependent_core& operator=(dependent_core const&) = delete;
+
+protected:
+  dependent_core(std::shared_ptr<dependent_gate> gate, std::size_t parents);
+  ~dependent_core();
+
+  /// Registers in the gate; throws std::runtime_error if the executor was
+  /// shut down. Nothing else has happened yet, so the caller just frees the
+  /// task.
+  void enter();
+
+  /// Starts waiting for `parents` (their states). A parent already done is
+  /// handled here, so the task may be settled, even queued, on return.
+  void arm(std::vector<shared_state_base*> const& parents) noexcept;
+
+  virtual shared_state_base& state() noexcept = 0;
+  virtual task_node& node() noexcept = 0;
+  /// Drops the callable, the arguments and the parents.
+  virtual void drop() noexcept = 0;
+
+private:
+  friend class dependent_gate;
+
+  class parent_link final : public waiter {
+  public:
+    parent_link() noexcept : waiter(wake_on::done, /*deferred=*/true) {}
+    dependent_core* owner = nullptr;
+
+  private:
+    void complete(shared_state_base& parent, future_status now) noexcept override;
+    void discard() noexcept override;
+  };
+
+  class self_link final : public waiter {
+  public:
+    explicit self_link(dependent_core& owner) noexcept
+        : waiter(wake_on::done, /*deferred=*/true), owner_(owner) {}
+
+  private:
+    void complete(shared_state_base&, future_status now) noexcept override;
+    dependent_core& owner_;
+  };
+
+  void parent_done(shared_state_base& parent, future_status now) noexcept;
+  bool settle() noexcept { return !settled_.exchange(true, std::memory_order_acq_rel); }
+  // A settle that does not run the task: the pending reference goes.
+  void fail(std::exception_ptr const& e) noexcept;
+  void cancel_unrun() noexcept;
+  void cancelled_by_user() noexcept;
+  void all_parents_done() noexcept;
+
+  std::shared_ptr<dependent_gate> gate_;
+  std::unique_ptr<parent_link[]> links_;
+  std::size_t link_count_;
+  std::atomic<std::size_t> remaining_;
+  std::atomic<bool> settled_{false};
+  self_link self_;
+  // The gate's list, under its lock.
+  dependent_core* gate_prev_ = nullptr;
+  dependent_core* gate_next_ = nullptr;
+};
+
+/// What one parent contributes to the call: its value (by reference) or,
+/// for `future<void>` and `any_future`, nothing.
+template <class Future>
+struct parent_value {
+  using type = std::tuple<typename Future::value_type const&>;
+  using value_types = std::tuple<typename Future::value_type>;
+  static type get(Future const& f) { return type(f.result()); }
+};
+template <>
+struct parent_value<future<void>> {
+  using type = std::tuple<>;
+  using value_types = std::tuple<>;
+  static type get(future<void> const&) { return {}; }
+};
+template <>
+struct parent_value<any_future> {
+  using type = std::tuple<>;
+  using value_types = std::tuple<>;
+  static type get(any_future const&) { return {}; }
+};
+
+/// The values a list of parents passes, as a tuple of references, and the
+/// plain value types (for the codec).
+template <class Parents>
+struct parents_traits;
+
+template <class... Fs>
+struct parents_traits<std::tuple<Fs...>> {
+  using values =
+      decltype(std::tuple_cat(std::declval<typename parent_value<Fs>::type>()...));
+  using value_types =
+      decltype(std::tuple_cat(std::declval<typename parent_value<Fs>::value_types>()...));
+  static values get(std::tuple<Fs...> const& ps) {
+    return std::apply(
+        [](auto const&... p) { return std::tuple_cat(parent_value<Fs>::get(p)...); }, ps);
+  }
+  static void states(std::tuple<Fs...> const& ps, std::vector<shared_state_base*>& out) {
+    std::apply(
+        [&out](auto const&... p) { (out.push_back(future_access::state(p)), ...); }, ps);
+  }
+  static std::size_t size(std::tuple<Fs...> const&) noexcept { return sizeof...(Fs); }
+};
+
+template <class Future>
+struct parents_traits<std::vector<Future>> {
+  static constexpr bool has_values =
+      !std::is_same_v<typename parent_value<Future>::type, std::tuple<>>;
+  using element = std::tuple_element_t<
+      0, std::conditional_t<has_values, typename parent_value<Future>::value_types,
+                            std::tuple<int>>>;
+  using values =
+      std::conditional_t<has_values, std::tuple<std::vector<element>>, std::tuple<>>;
+  using value_types = values;
+  static values get(std::vector<Future> const& ps) {
+    if constexpr (has_values) {
+      std::vector<element> v;
+      v.reserve(ps.size());
+      for (auto const& p : ps)
+        v.push_back(p.result());
+      return values(std::move(v));
+    } else {
+      return {};
+    }
+  }
+  static void states(std::vector<Future> const& ps,
+                     std::vector<shared_state_base*>& out) {
+    for (auto const& p : ps)
+      out.push_back(future_access::state(p));
+  }
+  static std::size_t size(std::vector<Future> const& ps) noexcept { return ps.size(); }
+};
+
+template <class F, class Values, class... Args>
+struct dependent_result;
+template <class F, class... Vs, class... Args>
+struct dependent_result<F, std::tuple<Vs...>, Args...> {
+  static_assert(
+      std::invocable<std::decay_t<F>, Vs&..., std::decay_t<Args>...>,
+      "submit(cf::after(parents...), fn, args...): fn cannot be called with the "
+      "parents' values (each as `T const&`, none for a future<void>; a "
+      "std::vector<T> for a list of futures) followed by args");
+  using type = std::remove_cvref_t<
+      std::invoke_result_t<std::decay_t<F>, Vs&..., std::decay_t<Args>...>>;
+};
+
+template <class R, class Values, class F, class... Args>
+struct dependent_remote;
+template <class R, class... Vs, class F, class... Args>
+struct dependent_remote<R, std::tuple<Vs...>, F, Args...> {
+  static constexpr bool value =
+      remotable_v<R, std::decay_t<F>, std::remove_cvref_t<Vs>..., std::decay_t<Args>...>;
+  static std::string obstacle() {
+    return remote_call_obstacle<R, std::decay_t<F>, std::remove_cvref_t<Vs>...,
+                                std::decay_t<Args>...>();
+  }
+};
+
+/// `fn(parent values..., args...)`: the call of a dependent task.
+template <class Parents, class F, class... Args>
+class dependent_call {
+  using traits = parents_traits<Parents>;
+
+public:
+  using result_type =
+      typename dependent_result<F, typename traits::values, Args...>::type;
+  using remote = dependent_remote<result_type, typename traits::values, F, Args...>;
+  static constexpr bool remotable = remote::value;
+
+  template <class G, class... A>
+  dependent_call(Parents parents, G&& fn, A&&... args)
+      : parents_(std::move(parents)),
+        call_(std::forward<G>(fn), std::forward<A>(args)...) {}
+
+  Parents const& parents() const noexcept { return parents_; }
+
+  decltype(auto) invoke() {
+    auto values = traits::get(parents_);
+    return std::apply(
+        [this](auto&&... v) -> decltype(auto) {
+          return std::apply(
+              [&v...](auto& fn, auto&... a) -> decltype(auto) {
+                return std::invoke(std::move(fn), v..., std::move(a)...);
+              },
+              call_);
+        },
+        values);
+  }
+
+  void encode(std::vector<std::byte>& out) const {
+    auto values = traits::get(parents_);
+    std::apply(
+        [&](auto const&... v) {
+          std::apply([&](auto const&... c) { encode_with_values(out, v..., c...); },
+                     call_);
+        },
+        values);
+  }
+
+  static std::string obstacle() { return remote::obstacle(); }
+
+private:
+  // encode_call(out, fn, values..., args...): the values go after fn.
+  template <class... All>
+  static void encode_with_values(std::vector<std::byte>& out, All const&... all) {
+    rotate_fn(out, std::tuple<All const&...>(all...),
+              std::make_index_sequence<sizeof...(All) - 1 - sizeof...(Args)>{},
+              std::make_index_sequence<sizeof...(Args)>{});
+  }
+  template <class T, std::size_t... V, std::size_t... A>
+  static void rotate_fn(std::vector<std::byte>& out, T const& all,
+                        std::index_sequence<V...>, std::index_sequence<A...>) {
+    constexpr std::size_t nv = sizeof...(V);
+    encode_call(out, std::get<nv>(all), std::get<V>(all)...,
+                std::get<nv + 1 + A>(all)...);
+  }
+
+  Parents parents_;
+  std::tuple<std::decay_t<F>, std::decay_t<Args>...> call_;
+};
+
+/// A task that waits for its parents, then runs on its executor as any
+/// submitted call does.
+template <class Parents, class F, class... Args>
+class dependent_task final
+    : public basic_call_task<typename dependent_call<Parents, F, Args...>::result_type,
+                             dependent_call<Parents, F, Args...>>,
+      public dependent_core {
+public:
+  using call = dependent_call<Parents, F, Args...>;
+
+private:
+  using base = basic_call_task<typename call::result_type, call>;
+
+public:
+  template <class G, class... A>
+  dependent_task(std::shared_ptr<dependent_gate> gate, Parents parents, G&& fn,
+                 A&&... args)
+      : base(std::move(parents), std::forward<G>(fn), std::forward<A>(args)...),
+        dependent_core(std::move(gate),
+                       parents_traits<Parents>::size(this->call_ref().parents())) {}
+
+  /// Enters the gate and starts waiting; the caller holds the future. Until
+  /// the task is queued, the reference basic_call_task keeps for the queue
+  /// is the waiting task's own.
+  void start() {
+    std::vector<shared_state_base*> states;
+    try {
+      parents_traits<Parents>::states(this->call_ref().parents(), states);
+      enter();
+    } catch (...) {
+      this->drop_call();
+      this->release();
+      throw;
+    }
+    arm(states);
+  }
+
+private:
+  shared_state_base& state() noexcept override { return *this; }
+  task_node& node() noexcept override { return *this; }
+  void drop() noexcept override { this->drop_call(); }
+};
+
+} // namespace concurrent::futures::detail
+
+#endif
