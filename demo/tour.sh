@@ -23,14 +23,17 @@ build_dir=${1:-$repo_root/build}
 # name:what it shows, in reading order.
 demos=(
   "fetch_urls:as_completed over simulated downloads"
+  "parallel_downloader:30 downloads from a local HTTP server on 8 threads, progress bar"
   "map_records:pool.map in input order, buffersize, timeout"
   "callbacks:add_done_callback and per-future exceptions"
   "search_engines:first answer wins; cancel vs cooperative stop"
+  "fastest_mirror:five local mirror servers; first good answer wins, past a 503 and a reset"
   "submit_and_poll:poll done() on a thread pool, then on a process pool"
   "parallel_primes:prime counts in 4 worker processes, as_completed"
   "image_grayscale:20 images to grayscale with a process pool's map, speedup plot"
   "common_mistakes:three pool mistakes, each timed next to its fix"
   "executor_factory:one factory (threads for io, processes for cpu) via cf::executor"
+  "batch_processor:batches on threads (HTTP, timeout per batch) and on processes (primes)"
   "gather_files:a coroutine reads ten files at once with run_in_executor"
   "process_files:110 files by a loop and by a coroutine, timed and compared"
   "ping_primes:a coroutine server stays responsive by offloading CPU work"
