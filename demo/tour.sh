@@ -33,6 +33,7 @@ demos=(
   "image_grayscale:20 images to grayscale with a process pool's map, speedup plot"
   "common_mistakes:three pool mistakes, each timed next to its fix"
   "executor_factory:one factory (threads for io, processes for cpu) via cf::executor"
+  "task_scheduler:jobs with priorities and dependencies; a failure and a cancel cascade down"
   "batch_processor:batches on threads (HTTP, timeout per batch) and on processes (primes)"
   "gather_files:a coroutine reads ten files at once with run_in_executor"
   "process_files:110 files by a loop and by a coroutine, timed and compared"
