@@ -20,6 +20,7 @@
 
 #include <concurrent/futures/process_pool_executor.hpp>
 
+#include "detail/priority_lanes.hpp"
 #include "detail/process/channel.hpp"
 #include "detail/process/memfd.hpp"
 #include "detail/process/modules.hpp"
@@ -41,16 +42,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <deque>
 #include <fstream>
-#include <functional>
 #include <initializer_list>
 #include <limits>
-#include <map>
 #include <mutex>
 #include <new>
 #include <stdexcept>
@@ -227,85 +225,46 @@ struct pending_call {
 };
 static_assert(sizeof(pending_call) == 64);
 
-// The calls not handed to a worker yet, in the order they go. Priority 0,
-// nearly every call, has a deque of its own, so its push and pop cost one
-// branch more than a single deque; each other priority has a deque, highest
-// first: the positive ones go before priority 0, the negative ones after.
+// The calls not handed to a worker yet, in the order they go.
 class call_backlog {
 public:
-  bool empty() const noexcept { return normal_.empty() && ranked_.empty(); }
+  bool empty() const noexcept { return lanes_.empty(); }
 
   // Strong guarantee: a throw leaves the backlog as it was.
   void push(task_node& task, std::span<std::byte const> message) {
-    if (task.priority == 0) [[likely]] {
-      normal_.push_back({&task, message_buffer(message)});
-      return;
-    }
-    pending_call call{&task, message_buffer(message)};
-    auto at = ranked_.lower_bound(task.priority);
-    if (at == ranked_.end() || at->first != task.priority) {
-      if (spare_) {
-        spare_.key() = task.priority;
-        at = ranked_.insert(at, std::move(spare_));
-      } else {
-        at = ranked_.emplace_hint(at, task.priority, std::deque<pending_call>{});
-      }
-    }
+    auto& lane = lanes_.lane(task.priority);
     try {
-      at->second.push_back(std::move(call));
+      lane.push_back({&task, message_buffer(message)});
     } catch (...) {
-      if (at->second.empty())
-        spare_ = ranked_.extract(at);
+      lanes_.drop_if_empty(task.priority);
       throw;
     }
   }
 
   // Not empty.
   pending_call pop() {
-    if (ranked_.empty()) [[likely]]
-      return take_front(normal_);
-    auto const top = ranked_.begin();
-    if (top->first < 0 && !normal_.empty())
-      return take_front(normal_);
-    pending_call call = take_front(top->second);
-    if (top->second.empty())
-      spare_ = ranked_.extract(top); // keeps its deque's storage for reuse
-    return call;
+    return lanes_.take_front([](std::deque<pending_call>& lane) {
+      pending_call call = std::move(lane.front());
+      lane.pop_front();
+      return call;
+    });
   }
 
   // Moves every call's task to `out`, in the order they would have gone;
   // a throw (no room in `out`) leaves the backlog as it was.
   void take_all(std::vector<task_node*>& out) {
-    std::size_t count = normal_.size();
-    for (auto const& bucket : ranked_)
-      count += bucket.second.size();
+    std::size_t count = 0;
+    lanes_.for_each([&count](auto const& lane) { count += lane.size(); });
     out.reserve(out.size() + count);
-    auto bucket = ranked_.begin();
-    for (; bucket != ranked_.end() && bucket->first > 0; ++bucket)
-      for (auto& c : bucket->second)
+    lanes_.for_each([&out](auto const& lane) {
+      for (auto const& c : lane)
         out.push_back(c.task);
-    for (auto& c : normal_)
-      out.push_back(c.task);
-    for (; bucket != ranked_.end(); ++bucket)
-      for (auto& c : bucket->second)
-        out.push_back(c.task);
-    normal_.clear();
-    ranked_.clear();
+    });
+    lanes_.clear();
   }
 
 private:
-  using ranked_calls = std::map<int, std::deque<pending_call>, std::greater<>>;
-
-  static pending_call take_front(std::deque<pending_call>& calls) {
-    pending_call call = std::move(calls.front());
-    calls.pop_front();
-    return call;
-  }
-
-  std::deque<pending_call> normal_;
-  ranked_calls ranked_;
-  // The bucket emptied last, reused for the next new priority.
-  ranked_calls::node_type spare_;
+  priority_lanes<std::deque<pending_call>> lanes_;
 };
 
 struct worker_slot {

@@ -92,47 +92,15 @@ bool thread_pool_core::running_in_this_thread() const noexcept {
 }
 
 task_node* thread_pool_core::pop_locked() noexcept {
-  task_node* t;
-  if (ranked_.empty()) [[likely]] {
-    if (normal_.empty())
-      return nullptr;
-    t = normal_.pop();
-  } else {
-    t = pop_ranked_locked();
-  }
+  if (queue_.empty())
+    return nullptr;
+  task_node* t = queue_.take_front([](task_fifo& lane) { return lane.pop(); });
   queued_.fetch_sub(1, std::memory_order_relaxed);
   return t;
 }
 
-task_node* thread_pool_core::pop_ranked_locked() noexcept {
-  auto const top = ranked_.begin();
-  if (top->first < 0 && !normal_.empty())
-    return normal_.pop();
-  task_node* t = top->second.pop();
-  if (top->second.empty())
-    spare_bucket_ = ranked_.extract(top);
-  return t;
-}
-
-void thread_pool_core::link_ranked_locked(task_node& task) {
-  auto at = ranked_.lower_bound(task.priority);
-  if (at == ranked_.end() || at->first != task.priority) {
-    if (spare_bucket_) {
-      spare_bucket_.key() = task.priority;
-      spare_bucket_.mapped() = {};
-      at = ranked_.insert(at, std::move(spare_bucket_));
-    } else {
-      at = ranked_.emplace_hint(at, task.priority, task_fifo{});
-    }
-  }
-  at->second.push(task);
-}
-
 thread_pool_core::push_outcome thread_pool_core::push_locked(task_node& task) {
-  if (task.priority == 0) [[likely]]
-    normal_.push(task);
-  else
-    link_ranked_locked(task);
+  queue_.lane(task.priority).push(task);
   queued_.fetch_add(1, std::memory_order_relaxed);
   push_outcome out;
   // A parked worker is woken only when none is polling the queue.
@@ -195,13 +163,8 @@ void thread_pool_core::post(task_node& task) noexcept {
 
 task_fifo thread_pool_core::take_all_locked() noexcept {
   task_fifo all;
-  auto bucket = ranked_.begin();
-  for (; bucket != ranked_.end() && bucket->first > 0; ++bucket)
-    all.append(bucket->second);
-  all.append(normal_);
-  for (; bucket != ranked_.end(); ++bucket)
-    all.append(bucket->second);
-  ranked_.clear();
+  queue_.for_each([&all](task_fifo& lane) { all.append(lane); });
+  queue_.clear();
   queued_.store(0, std::memory_order_relaxed);
   return all;
 }
@@ -323,7 +286,7 @@ task_node* thread_pool_core::next_task() noexcept {
       if (task_node* t = pop_locked()) {
         // The spinner took one task: if more wait and workers sleep, hand
         // the search on to one of them.
-        bool const wake = !empty_locked() && sleepers_ > notified_;
+        bool const wake = !queue_.empty() && sleepers_ > notified_;
         if (wake)
           ++notified_;
         lock.unlock();
@@ -404,7 +367,7 @@ void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
         if (t->cancellable()) {
           cancelled.push(*t);
         } else {
-          normal_.push(*t);
+          queue_.lane(0).push(*t);
           ++kept;
         }
       }
@@ -415,7 +378,7 @@ void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
     // wait for. (Later calls do not: handlers posted after every worker
     // left are destroyed unrun.)
     if (first && live_ == 0 &&
-        (!empty_locked() || outstanding_work_.load(std::memory_order_acquire) != 0)) {
+        (!queue_.empty() || outstanding_work_.load(std::memory_order_acquire) != 0)) {
       ++reserved_;
       ++live_;
       spawn_thread = true;

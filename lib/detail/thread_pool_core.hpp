@@ -10,12 +10,12 @@
 #include <concurrent/futures/detail/task.hpp>
 #include <concurrent/futures/thread_pool_executor.hpp>
 
+#include "priority_lanes.hpp"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,6 +30,7 @@ struct task_fifo {
   task_node* tail = nullptr;
 
   bool empty() const noexcept { return head == nullptr; }
+  void clear() noexcept { head = tail = nullptr; }
 
   void push(task_node& task) noexcept {
     task.next_task = nullptr;
@@ -94,14 +95,11 @@ private:
     bool spawn = false;   // start a thread (reserved already)
     bool dropped = false; // a broken pool: abandon the task
   };
-  // Throws, having changed nothing, only when a new priority's bucket
-  // cannot be allocated.
+  // Throws, having changed nothing, only when a new priority's lane cannot
+  // be allocated.
   push_outcome push_locked(task_node& task);
-  void link_ranked_locked(task_node& task);
   void after_push(push_outcome out);
   task_node* pop_locked() noexcept;
-  task_node* pop_ranked_locked() noexcept;
-  bool empty_locked() const noexcept { return normal_.empty() && ranked_.empty(); }
   // Every queued task, in the order they would have started.
   task_fifo take_all_locked() noexcept;
   // Abandons every task of a chain, each with its own reason().
@@ -120,19 +118,9 @@ private:
   thread_pool_options options_;
   int const max_workers_;
 
-  // Calls with a priority other than 0, a FIFO per priority, highest first.
-  using ranked_queue = std::map<int, task_fifo, std::greater<>>;
-
-  // The queue and the parking lot, under mutex_. Priority 0 (plain submits
-  // and every Asio handler) has a FIFO of its own, so that its push and pop
-  // cost one branch more than a single FIFO; it starts after the positive
-  // buckets of ranked_ and before the negative ones.
+  // The queue and the parking lot, under mutex_.
   std::mutex mutex_;
-  task_fifo normal_;
-  ranked_queue ranked_;
-  // The bucket emptied last, reused for the next new priority: a steady use
-  // of a few priorities does not allocate per call.
-  ranked_queue::node_type spare_bucket_;
+  priority_lanes<task_fifo> queue_;
   int sleepers_ = 0;
   int notified_ = 0;
   bool spinning_ = false;
