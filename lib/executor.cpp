@@ -112,7 +112,7 @@ private:
 
 dependent_core::dependent_core(std::shared_ptr<dependent_gate> gate, std::size_t parents)
     : gate_(std::move(gate)), links_(parents == 0 ? nullptr : new parent_link[parents]),
-      link_count_(parents), remaining_(parents), self_(*this) {}
+      remaining_(parents), self_(*this) {}
 
 dependent_core::~dependent_core() = default;
 
@@ -127,7 +127,7 @@ void dependent_core::arm(std::vector<shared_state_base*> const& parents) noexcep
     all_parents_done();
     return;
   }
-  for (std::size_t i = 0; i < link_count_; ++i) {
+  for (std::size_t i = 0; i < parents.size(); ++i) {
     parent_link& link = links_[i];
     link.owner = this;
     state().add_ref(); // the link's, released when it fires
@@ -156,7 +156,7 @@ void dependent_core::parent_link::discard() noexcept {
 
 void dependent_core::self_link::complete(shared_state_base&, future_status now) noexcept {
   if (now == future_status::cancelled && owner_.settle())
-    owner_.cancelled_by_user();
+    owner_.notify_cancelled();
 }
 
 void dependent_core::parent_done(shared_state_base& parent, future_status now) noexcept {
@@ -181,42 +181,36 @@ void dependent_core::all_parents_done() noexcept {
     gate_->release(*this);
     return; // queued: the pending reference is the queue's now
   } catch (...) {
-    // Out of the gate already.
-    drop();
-    shared_state_base& s = state();
-    if (s.try_claim())
-      s.publish_exception(std::current_exception());
-    else
-      s.start_task(); // cancelled meanwhile: notify
-    s.release();
+    publish_unrun(std::current_exception()); // out of the gate already
+    state().release();
   }
 }
 
-void dependent_core::fail(std::exception_ptr const& e) noexcept {
-  std::exception_ptr const keep = e; // `e` lives in a parent that drop() may free
+void dependent_core::publish_unrun(std::exception_ptr const& e) noexcept {
+  std::exception_ptr const keep = e; // `e` may live in a parent that drop() frees
   drop();
   shared_state_base& s = state();
   if (s.try_claim())
     s.publish_exception(keep);
   else
     s.start_task(); // the task was cancelled meanwhile: notify
+}
+
+void dependent_core::fail(std::exception_ptr const& e) noexcept {
+  publish_unrun(e);
   gate_->leave(*this);
-  s.release();
+  state().release();
 }
 
 void dependent_core::cancel_unrun() noexcept {
-  drop();
-  shared_state_base& s = state();
-  s.cancel();     // runs its callbacks: the dependents below cascade
-  s.start_task(); // cancelled and notified: wait() and as_completed() see it
-  gate_->leave(*this);
-  s.release();
+  state().cancel(); // runs its callbacks: the dependents below cascade
+  notify_cancelled();
 }
 
-void dependent_core::cancelled_by_user() noexcept {
+void dependent_core::notify_cancelled() noexcept {
   drop();
   shared_state_base& s = state();
-  s.start_task();
+  s.start_task(); // cancelled and notified: wait() and as_completed() see it
   gate_->leave(*this);
   s.release();
 }

@@ -232,9 +232,11 @@ protected:
   /// the executor cannot accept work.
   virtual void enqueue(detail::task_node& task) = 0;
 
-  /// True when `map` should send `chunksize` inputs per call (a process
-  /// pool); a thread pool ignores chunksize, as Python's does.
-  virtual bool maps_in_chunks() const noexcept { return false; }
+  /// True when calls run in other processes (a process pool): `map` then
+  /// sends `chunksize` inputs per call (a thread pool ignores chunksize, as
+  /// Python's does), and a dependent call, queued only later, is checked for
+  /// codecs when submitted.
+  virtual bool calls_cross_processes() const noexcept { return false; }
 
 private:
   friend class detail::dependent_gate;
@@ -245,10 +247,8 @@ private:
         detail::dependent_task<Parents, std::decay_t<F>, std::decay_t<Args>...>;
     using R = typename task_type::call::result_type;
     if constexpr (!task_type::call::remotable) {
-      if (maps_in_chunks()) // a process pool
-        throw detail::call_not_remotable(
-            "process_pool_executor: this dependent call cannot run in another process: " +
-            task_type::call::obstacle());
+      if (calls_cross_processes())
+        throw detail::call_not_remotable(task_type::not_remotable_message());
     }
     auto* task = new task_type(dependents_, std::move(parents).release(),
                                std::forward<F>(fn), std::forward<Args>(args)...);
@@ -286,7 +286,7 @@ private:
         std::invocable<std::decay_t<F>&, std::ranges::range_reference_t<Rs>...>,
         "map(fn, ranges...): fn cannot be called with one element of each range");
     using R = detail::call_result_t<F, std::ranges::range_reference_t<Rs>...>;
-    if (maps_in_chunks()) {
+    if (calls_cross_processes()) {
       if (options.chunksize < 1)
         throw std::invalid_argument("chunksize must be >= 1, not " +
                                     std::to_string(options.chunksize));

@@ -210,30 +210,32 @@ public:
   concurrent::futures::start_method start_method() const noexcept;
 
 private:
-  template <class F, class... Args>
-  static void check_remotable() {
-    using R = detail::call_result_t<F, Args...>;
+  // Compile errors naming what has no codec: the callable, an argument,
+  // the result.
+  template <class R, class F, class... Args>
+  static void check_codable() {
     detail::require_codable<std::decay_t<F>>();
     (detail::require_codable<std::decay_t<Args>>(), ...);
     if constexpr (!std::is_void_v<R>)
       detail::require_codable<R>();
   }
 
+  template <class F, class... Args>
+  static void check_remotable() {
+    check_codable<detail::call_result_t<F, Args...>, F, Args...>();
+  }
+
+  // The parents' values travel as arguments before `args`.
   template <class Parents, class F, class... Args>
   static void check_remotable_after() {
     using call = detail::dependent_call<Parents, std::decay_t<F>, std::decay_t<Args>...>;
-    using R = typename call::result_type;
-    detail::require_codable<std::decay_t<F>>();
     [&]<class... Vs>(std::tuple<Vs...>*) {
-      (detail::require_codable<std::remove_cvref_t<Vs>>(), ...);
-    }(static_cast<typename detail::parents_traits<Parents>::value_types*>(nullptr));
-    (detail::require_codable<std::decay_t<Args>>(), ...);
-    if constexpr (!std::is_void_v<R>)
-      detail::require_codable<R>();
+      check_codable<typename call::result_type, F, std::remove_cvref_t<Vs>..., Args...>();
+    }(static_cast<typename detail::parents_traits<Parents>::values*>(nullptr));
   }
 
   void enqueue(detail::task_node& task) final;
-  bool maps_in_chunks() const noexcept final { return true; }
+  bool calls_cross_processes() const noexcept final { return true; }
 
   std::shared_ptr<detail::process::pool_core> core_;
 };

@@ -85,15 +85,17 @@ private:
 
   void parent_done(shared_state_base& parent, future_status now) noexcept;
   bool settle() noexcept { return !settled_.exchange(true, std::memory_order_acq_rel); }
-  // A settle that does not run the task: the pending reference goes.
+  // The settles that do not run the task; each drops the pending reference.
   void fail(std::exception_ptr const& e) noexcept;
   void cancel_unrun() noexcept;
-  void cancelled_by_user() noexcept;
+  void notify_cancelled() noexcept;
+  // Publishes `e` as the task's outcome (or notifies a cancel that came
+  // first) without running it; the gate is the caller's business.
+  void publish_unrun(std::exception_ptr const& e) noexcept;
   void all_parents_done() noexcept;
 
   std::shared_ptr<dependent_gate> gate_;
   std::unique_ptr<parent_link[]> links_;
-  std::size_t link_count_;
   std::atomic<std::size_t> remaining_;
   std::atomic<bool> settled_{false};
   self_link self_;
@@ -103,28 +105,36 @@ private:
 };
 
 /// What one parent contributes to the call: its value (by reference) or,
-/// for `future<void>` and `any_future`, nothing.
+/// for `future<void>` and `any_future`, nothing; and what a list of such
+/// parents contributes: one vector of the values, or nothing.
 template <class Future>
 struct parent_value {
-  using type = std::tuple<typename Future::value_type const&>;
-  using value_types = std::tuple<typename Future::value_type>;
+  using T = typename Future::value_type;
+  using type = std::tuple<T const&>;
+  using list = std::tuple<std::vector<T>>;
   static type get(Future const& f) { return type(f.result()); }
+  static list get_all(std::vector<Future> const& fs) {
+    std::vector<T> v;
+    v.reserve(fs.size());
+    for (auto const& f : fs)
+      v.push_back(f.result());
+    return list(std::move(v));
+  }
+};
+template <class Future>
+struct no_parent_value {
+  using type = std::tuple<>;
+  using list = std::tuple<>;
+  static type get(Future const&) { return {}; }
+  static list get_all(std::vector<Future> const&) { return {}; }
 };
 template <>
-struct parent_value<future<void>> {
-  using type = std::tuple<>;
-  using value_types = std::tuple<>;
-  static type get(future<void> const&) { return {}; }
-};
+struct parent_value<future<void>> : no_parent_value<future<void>> {};
 template <>
-struct parent_value<any_future> {
-  using type = std::tuple<>;
-  using value_types = std::tuple<>;
-  static type get(any_future const&) { return {}; }
-};
+struct parent_value<any_future> : no_parent_value<any_future> {};
 
-/// The values a list of parents passes, as a tuple of references, and the
-/// plain value types (for the codec).
+/// The values a list of parents passes (`values`, a tuple of what the call
+/// receives before its own arguments), and the parents' states.
 template <class Parents>
 struct parents_traits;
 
@@ -132,8 +142,6 @@ template <class... Fs>
 struct parents_traits<std::tuple<Fs...>> {
   using values =
       decltype(std::tuple_cat(std::declval<typename parent_value<Fs>::type>()...));
-  using value_types =
-      decltype(std::tuple_cat(std::declval<typename parent_value<Fs>::value_types>()...));
   static values get(std::tuple<Fs...> const& ps) {
     return std::apply(
         [](auto const&... p) { return std::tuple_cat(parent_value<Fs>::get(p)...); }, ps);
@@ -147,24 +155,9 @@ struct parents_traits<std::tuple<Fs...>> {
 
 template <class Future>
 struct parents_traits<std::vector<Future>> {
-  static constexpr bool has_values =
-      !std::is_same_v<typename parent_value<Future>::type, std::tuple<>>;
-  using element = std::tuple_element_t<
-      0, std::conditional_t<has_values, typename parent_value<Future>::value_types,
-                            std::tuple<int>>>;
-  using values =
-      std::conditional_t<has_values, std::tuple<std::vector<element>>, std::tuple<>>;
-  using value_types = values;
+  using values = typename parent_value<Future>::list;
   static values get(std::vector<Future> const& ps) {
-    if constexpr (has_values) {
-      std::vector<element> v;
-      v.reserve(ps.size());
-      for (auto const& p : ps)
-        v.push_back(p.result());
-      return values(std::move(v));
-    } else {
-      return {};
-    }
+    return parent_value<Future>::get_all(ps);
   }
   static void states(std::vector<Future> const& ps,
                      std::vector<shared_state_base*>& out) {
@@ -230,34 +223,19 @@ public:
         values);
   }
 
+  // The message of `fn(values..., args...)`, as `bound_call` encodes one.
   void encode(std::vector<std::byte>& out) const {
     auto values = traits::get(parents_);
     std::apply(
-        [&](auto const&... v) {
-          std::apply([&](auto const&... c) { encode_with_values(out, v..., c...); },
-                     call_);
+        [&](auto const& fn, auto const&... a) {
+          std::apply([&](auto const&... v) { encode_call(out, fn, v..., a...); }, values);
         },
-        values);
+        call_);
   }
 
   static std::string obstacle() { return remote::obstacle(); }
 
 private:
-  // encode_call(out, fn, values..., args...): the values go after fn.
-  template <class... All>
-  static void encode_with_values(std::vector<std::byte>& out, All const&... all) {
-    rotate_fn(out, std::tuple<All const&...>(all...),
-              std::make_index_sequence<sizeof...(All) - 1 - sizeof...(Args)>{},
-              std::make_index_sequence<sizeof...(Args)>{});
-  }
-  template <class T, std::size_t... V, std::size_t... A>
-  static void rotate_fn(std::vector<std::byte>& out, T const& all,
-                        std::index_sequence<V...>, std::index_sequence<A...>) {
-    constexpr std::size_t nv = sizeof...(V);
-    encode_call(out, std::get<nv>(all), std::get<V>(all)...,
-                std::get<nv + 1 + A>(all)...);
-  }
-
   Parents parents_;
   std::tuple<std::decay_t<F>, std::decay_t<Args>...> call_;
 };

@@ -181,12 +181,16 @@ public:
       call_.encode(out);
       drop_call();
     } else {
-      throw call_not_remotable(
-          "process_pool_executor: this call cannot run in another process: " +
-          Call::obstacle() +
-          ". Pass a free function, a captureless lambda or a function object whose "
-          "fields have a codec, and arguments that have one (see cf::codec)");
+      throw call_not_remotable(not_remotable_message());
     }
+  }
+
+  /// What a process pool says of a call that cannot cross.
+  static std::string not_remotable_message() {
+    return "process_pool_executor: this call cannot run in another process: " +
+           Call::obstacle() +
+           ". Pass a free function, a captureless lambda or a function object whose "
+           "fields have a codec, and arguments that have one (see cf::codec)";
   }
 
   bool start_remote() noexcept override {
