@@ -37,15 +37,8 @@ namespace {
 /// is submitted after it stays queued (pending, cancellable).
 struct held_pool {
   cf::thread_pool_executor pool{{.max_workers = 1}};
-  test::event gate;
-  cf::future<void> holder = pool.submit([this] { gate.wait(); });
-
-  held_pool() { // the worker has taken the holder once it runs
-    while (!holder.running())
-      std::this_thread::yield();
-  }
-  ~held_pool() { gate.set(); }
-  void release() { gate.set(); }
+  test::blocker hold{pool};
+  void release() { hold.release(); }
 };
 
 int twice(int x) {
@@ -125,13 +118,9 @@ BOOST_AUTO_TEST_CASE(parents_from_different_executors_and_promises, *utf::timeou
   // travel with the call.
   auto in_procs = procs.submit(cf::after(from_threads, p.get_future()), add);
   auto in_threads = threads.submit(cf::after(from_procs, in_procs), add);
-  BOOST_TEST(!in_threads.done());
-  std::thread late([&p] {
-    std::this_thread::sleep_for(50ms);
-    p.set_result(100);
-  });
+  BOOST_TEST(!in_threads.done()); // the promise is not set yet
+  p.set_result(100);
   BOOST_TEST(in_threads.result(60s) == 10 + 103);
-  late.join();
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_parent_fails_the_dependent_with_its_exception,
@@ -241,8 +230,8 @@ BOOST_AUTO_TEST_CASE(a_cancel_that_fails_on_a_running_parent_cancels_nothing_bel
                      *utf::timeout(60)) {
   held_pool held;
   // The held task is the parent: it runs, so it cannot be cancelled.
-  auto child = held.pool.submit(cf::after(held.holder), [] { return 7; });
-  BOOST_TEST(!held.holder.cancel());
+  auto child = held.pool.submit(cf::after(held.hold.task()), [] { return 7; });
+  BOOST_TEST(!held.hold.task().cancel());
   BOOST_TEST(!child.cancelled());
   held.release();
   BOOST_TEST(child.result(30s) == 7);
@@ -250,21 +239,18 @@ BOOST_AUTO_TEST_CASE(a_cancel_that_fails_on_a_running_parent_cancels_nothing_bel
 
 BOOST_AUTO_TEST_CASE(a_dependent_keeps_its_priority_when_queued, *utf::timeout(60)) {
   held_pool held;
-  std::vector<int> order;
-  std::mutex m;
-  auto record = [&](int i) {
-    std::lock_guard lock(m);
-    order.push_back(i);
-  };
+  test::start_log log;
+  auto record = [&log](std::string tag) { log.add(std::move(tag)); };
   cf::promise<void> parent;
   auto urgent =
-      held.pool.submit(cf::after(parent.get_future()), cf::priority{5}, record, 1);
-  auto plain = held.pool.submit(record, 2);
+      held.pool.submit(cf::after(parent.get_future()), cf::priority{5}, record, "urgent");
+  auto plain = held.pool.submit(record, "plain");
   parent.set_result(); // queues `urgent` behind `plain`, but ahead of it
   held.release();
   urgent.result(30s);
   plain.result(30s);
-  BOOST_TEST(order == (std::vector<int>{1, 2}), boost::test_tools::per_element());
+  BOOST_TEST(log.tags() == (std::vector<std::string>{"urgent", "plain"}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_coroutine_awaits_a_dependent, *utf::timeout(60)) {
@@ -282,16 +268,26 @@ BOOST_AUTO_TEST_CASE(shutdown_waits_for_dependents_of_another_executors_work,
                      *utf::timeout(60)) {
   cf::promise<int> p;
   std::atomic<int> seen{0};
-  std::thread later;
-  {
-    cf::thread_pool_executor pool{{.max_workers = 1}};
-    auto f = pool.submit(cf::after(p.get_future()), [&](int v) { seen = v; });
-    later = std::thread([&p] {
-      std::this_thread::sleep_for(100ms);
-      p.set_result(9);
-    });
-  } // the destructor waits for the dependent, which then runs
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  auto f = pool.submit(cf::after(p.get_future()), [&](int v) { seen = v; });
+  // Completes the parent only once shutdown() has begun, which it shows by
+  // refusing new dependents (a probe accepted before is cancelled at once,
+  // so that shutdown does not wait for it).
+  std::thread later([&] {
+    cf::promise<int> never;
+    for (;;) {
+      try {
+        pool.submit(cf::after(never.get_future()), twice).cancel();
+      } catch (std::runtime_error const&) {
+        break;
+      }
+      std::this_thread::yield();
+    }
+    p.set_result(9);
+  });
+  pool.shutdown(); // returns once the dependent has run
   BOOST_TEST(seen == 9);
+  BOOST_TEST(f.done());
   later.join();
 }
 

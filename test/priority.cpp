@@ -40,23 +40,6 @@ namespace {
 
 // ---------------------------------------------------------------- helpers
 
-// The order in which tasks start, recorded by the tasks themselves.
-class start_log {
-public:
-  void add(std::string tag) {
-    std::lock_guard lock(mutex_);
-    tags_.push_back(std::move(tag));
-  }
-  std::vector<std::string> tags() const {
-    std::lock_guard lock(mutex_);
-    return tags_;
-  }
-
-private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> tags_;
-};
-
 // Indices of `priorities` in the order they should start: highest first,
 // submission order among equals.
 std::vector<int> expected_order(std::vector<int> const& priorities) {
@@ -69,29 +52,6 @@ std::vector<int> expected_order(std::vector<int> const& priorities) {
 
 // Has priorities above, at and below 0, and repeats of each.
 std::vector<int> const mixed = {0, 3, -2, 3, 0, 7, -2, 1, 7, 0, -5, 1};
-
-// Occupies a pool's only worker until released.
-class blocker {
-public:
-  explicit blocker(cf::executor& pool)
-      : done_(pool.submit([this] {
-          started_.set();
-          release_.wait();
-        })) {
-    BOOST_REQUIRE(started_.wait());
-  }
-  // Waits for the task, which uses this object until it returns.
-  ~blocker() {
-    release();
-    done_.result();
-  }
-  void release() { release_.set(); }
-
-private:
-  test::event started_;
-  test::event release_;
-  cf::future<void> done_;
-};
 
 // ---------------------------------------------------------------- process tasks
 // These run in the worker processes: one worker runs every call in turn, so
@@ -174,10 +134,10 @@ BOOST_AUTO_TEST_SUITE(priority)
 BOOST_AUTO_TEST_CASE(higher_priority_starts_first_and_equal_ones_in_order,
                      *utf::timeout(60)) {
   cf::thread_pool_executor pool{{.max_workers = 1}};
-  start_log log;
+  test::start_log log;
   std::vector<cf::future<void>> fs;
   {
-    blocker busy(pool);
+    test::blocker busy(pool);
     for (std::size_t i = 0; i < mixed.size(); ++i)
       fs.push_back(
           pool.submit(cf::priority{mixed[i]}, [&log, i] { log.add(std::to_string(i)); }));
@@ -192,9 +152,9 @@ BOOST_AUTO_TEST_CASE(higher_priority_starts_first_and_equal_ones_in_order,
 
 BOOST_AUTO_TEST_CASE(plain_submit_is_priority_zero, *utf::timeout(60)) {
   cf::thread_pool_executor pool{{.max_workers = 1}};
-  start_log log;
+  test::start_log log;
   {
-    blocker busy(pool);
+    test::blocker busy(pool);
     pool.submit(cf::priority{-1}, [&log] { log.add("-1"); });
     pool.submit([&log] { log.add("plain a"); });
     cf::priority const p{0};
@@ -209,9 +169,9 @@ BOOST_AUTO_TEST_CASE(plain_submit_is_priority_zero, *utf::timeout(60)) {
 
 BOOST_AUTO_TEST_CASE(asio_handlers_run_at_priority_zero, *utf::timeout(60)) {
   cf::thread_pool_executor pool{{.max_workers = 1}};
-  start_log log;
+  test::start_log log;
   {
-    blocker busy(pool);
+    test::blocker busy(pool);
     pool.submit(cf::priority{-3}, [&log] { log.add("-3"); });
     boost::asio::post(pool, [&log] { log.add("handler a"); });
     pool.submit(cf::priority{5}, [&log] { log.add("5 a"); });
@@ -228,11 +188,11 @@ BOOST_AUTO_TEST_CASE(asio_handlers_run_at_priority_zero, *utf::timeout(60)) {
 BOOST_AUTO_TEST_CASE(through_the_executor_base, *utf::timeout(60)) {
   cf::thread_pool_executor pool{{.max_workers = 1}};
   cf::executor& ex = pool;
-  start_log log;
+  test::start_log log;
   cf::future<int> low;
   cf::future<int> high;
   {
-    blocker busy(pool);
+    test::blocker busy(pool);
     low = ex.submit(
         cf::priority{-1},
         [&log](int x) {
@@ -258,9 +218,9 @@ BOOST_AUTO_TEST_CASE(shutdown_cancel_futures_cancels_prioritized_tasks,
   cf::thread_pool_executor pool{{.max_workers = 1}};
   std::atomic<int> ran{0};
   std::vector<cf::future<void>> fs;
-  start_log log;
+  test::start_log log;
   {
-    blocker busy(pool);
+    test::blocker busy(pool);
     for (int p : mixed)
       fs.push_back(pool.submit(cf::priority{p}, [&ran] { ++ran; }));
     // Handlers are not cancelled, whatever surrounds them.

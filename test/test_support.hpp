@@ -9,8 +9,10 @@
 
 // Helpers shared by the tests: Python's threading.Event, the futures of
 // CPython's test util (one per state), and a capture of the callback error
-// handler.
+// handler; a record of the order tasks start in, and a task that holds a
+// pool's worker until released.
 
+#include <concurrent/futures/executor.hpp>
 #include <concurrent/futures/future.hpp>
 #include <concurrent/futures/promise.hpp>
 
@@ -233,6 +235,48 @@ inline void wait_until_sleeping(pid_t tid) {
     std::this_thread::yield();
   }
 }
+
+// The order in which tasks start, recorded by the tasks themselves.
+class start_log {
+public:
+  void add(std::string tag) {
+    std::lock_guard lock(mutex_);
+    tags_.push_back(std::move(tag));
+  }
+  std::vector<std::string> tags() const {
+    std::lock_guard lock(mutex_);
+    return tags_;
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> tags_;
+};
+
+// Occupies a pool's only worker until released.
+class blocker {
+public:
+  explicit blocker(cf::executor& pool)
+      : done_(pool.submit([this] {
+          started_.set();
+          release_.wait();
+        })) {
+    BOOST_REQUIRE(started_.wait());
+  }
+  // Waits for the task, which uses this object until it returns.
+  ~blocker() {
+    release();
+    done_.result();
+  }
+  void release() { release_.set(); }
+  /// The blocking task's future (running until released).
+  cf::future<void> const& task() const { return done_; }
+
+private:
+  test::event started_;
+  test::event release_;
+  cf::future<void> done_;
+};
 
 } // namespace test
 
