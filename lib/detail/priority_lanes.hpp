@@ -23,8 +23,7 @@ namespace concurrent::futures::detail {
  * steady use of a few priorities does not allocate per call either.
  *
  * `Lane` is a FIFO with `empty()` and `clear()`, default-constructed
- * empty. Not
- * thread-safe: the pool's lock guards it.
+ * empty. Not thread-safe: the pool's lock guards it.
  */
 template <class Lane>
 class priority_lanes {
