@@ -7,6 +7,7 @@
 #include <concurrent/futures/detail/dependent_task.hpp>
 #include <concurrent/futures/executor.hpp>
 
+#include <cassert>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
@@ -121,6 +122,8 @@ void dependent_core::enter() {
 }
 
 void dependent_core::arm(std::vector<shared_state_base*> const& parents) noexcept {
+  // Nothing armed yet, so the count is still the constructor's.
+  assert(parents.size() == remaining_.load(std::memory_order_relaxed));
   // Its own cancel() first, so a parent cancelled during arming cascades.
   state().add_waiter(self_);
   if (parents.empty()) {

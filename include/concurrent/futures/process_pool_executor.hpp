@@ -229,7 +229,7 @@ private:
   template <class Parents, class F, class... Args>
   static void check_remotable_after() {
     using call = detail::dependent_call<Parents, std::decay_t<F>, std::decay_t<Args>...>;
-    [&]<class... Vs>(std::tuple<Vs...>*) {
+    []<class... Vs>(std::tuple<Vs...>*) {
       check_codable<typename call::result_type, F, std::remove_cvref_t<Vs>..., Args...>();
     }(static_cast<typename detail::parents_traits<Parents>::values*>(nullptr));
   }

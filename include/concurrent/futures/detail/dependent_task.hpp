@@ -51,7 +51,8 @@ protected:
   /// task.
   void enter();
 
-  /// Starts waiting for `parents` (their states). A parent already done is
+  /// Starts waiting for `parents` (their states), as many as the
+  /// constructor was given: one link each. A parent already done is
   /// handled here, so the task may be settled, even queued, on return.
   void arm(std::vector<shared_state_base*> const& parents) noexcept;
 
