@@ -69,12 +69,15 @@ namespace concurrent::futures {
 namespace detail::process {
 namespace {
 
-// Workers and the fork server play their role before main() runs: the
-// library's static initializers run after the program's own (it is linked
-// after them), so the program's globals exist when a task runs.
-struct role_hook {
-  role_hook() { run_role_if_requested(); }
-} const hook;
+// Counts the fork()s of this process in the child: a pool compares it with
+// the count at its creation, so a copy of the pool in a forked child knows
+// it is a copy (its workers, its thread and its fork server belong to the
+// parent) without a getpid() per call.
+std::atomic<unsigned> fork_generation{0};
+
+void count_fork_in_child() noexcept {
+  fork_generation.fetch_add(1, std::memory_order_relaxed);
+}
 
 int threads_in_process() {
   std::ifstream status("/proc/self/status");
@@ -98,6 +101,9 @@ std::string describe_status(int pid, bool signaled, int code) {
       s += " (its initializer failed)";
     else if (code == exit_setup_failed)
       s += " (it could not set up)";
+    else if (code == exit_channel_corrupt)
+      s += " (it found the memory it shares with the pool overwritten by a task; its "
+           "stderr says what)";
   }
   return s;
 }
@@ -109,20 +115,52 @@ void close_fd(int& fd) noexcept {
   }
 }
 
-std::exception_ptr broken_future_error(std::string const& why, int pid, int sig,
-                                       int status) {
-  return std::make_exception_ptr(
-      broken_process_pool("A process in the process pool was terminated abruptly while "
-                          "the future was running "
-                          "or pending (" +
-                              why + ")",
-                          pid, sig, status));
-}
+// Why a pool broke: what its pending futures fail with, and what a later
+// submit throws; both carry the worker's pid and its signal or status.
+struct breakage {
+  std::string future_text;
+  std::string submit_text;
+  int pid = 0;
+  int signal = 0;
+  int status = -1;
 
-// Starts /proc/self/exe to play `role` (run_role_if_requested reads it from
-// the environment), with `fds` open in it; the pid, or -errno.
-pid_t spawn_self(std::string const& role, std::initializer_list<int> fds) {
-  std::string const variable = std::string(role_variable) + "=" + role;
+  // A worker died, or could not start (Python's words).
+  static breakage abrupt(std::string const& why, int pid, int sig, int status) {
+    return {"A process in the process pool was terminated abruptly while the future "
+            "was running or pending (" +
+                why + ")",
+            "A child process terminated abruptly, the process pool is not usable "
+            "anymore (" +
+                why + ")",
+            pid, sig, status};
+  }
+
+  // A worker's shared memory held what the worker's own code never writes.
+  static breakage corrupted(int pid, char const* where, std::string const& fault) {
+    std::string const why =
+        "worker pid " + std::to_string(pid) + " corrupted its " + where + ": " + fault;
+    return {"The process pool is broken: a task wrote into the memory its worker "
+            "shares with the pool, and the pool stopped trusting it (" +
+                why +
+                "). The futures pending on the pool fail; look for a stray pointer "
+                "in the task",
+            "A worker process corrupted the memory it shares with the pool, the "
+            "process pool is not usable anymore (" +
+                why + ")",
+            pid, 0, -1};
+  }
+
+  std::exception_ptr future_error() const {
+    return std::make_exception_ptr(broken_process_pool(future_text, pid, signal, status));
+  }
+};
+
+// Starts /proc/self/exe to play a role (role.cpp reads `value` from the
+// environment and checks it against `fds`), with `fds` open in it, named
+// `title` in ps; the pid, or -errno.
+pid_t spawn_self(char const* title, std::string const& value,
+                 std::initializer_list<int> fds) {
+  std::string const variable = std::string(role_variable) + "=" + value;
   std::vector<char*> env;
   for (char** e = environ; *e; ++e)
     if (std::strncmp(*e, role_variable, sizeof role_variable - 1) != 0)
@@ -134,8 +172,7 @@ pid_t spawn_self(std::string const& role, std::initializer_list<int> fds) {
   // dup2 onto itself clears FD_CLOEXEC in the child only (glibc >= 2.29).
   for (int fd : fds)
     ::posix_spawn_file_actions_adddup2(&fa, fd, fd);
-  // Named by role in ps and top: concurrent-futures-worker, -forkserver.
-  std::string arg0 = "concurrent-futures-" + role.substr(0, role.find(' '));
+  std::string arg0 = role_title(title);
   char* argv[] = {arg0.data(), nullptr};
   pid_t pid = -1;
   int const rc = ::posix_spawn(&pid, "/proc/self/exe", &fa, nullptr, argv, env.data());
@@ -271,13 +308,25 @@ struct worker_slot {
   std::uint32_t id = 0;
   pid_t pid = 0;
   int memfd = -1;
+  role_secret secret{}; // also in the channel: what a spawned worker checks
   channel chan;
   std::deque<task_node*> inflight; // handed over, reply awaited, in order
   std::vector<std::byte> outbox;   // the rest of a message the ring had no room for
   std::size_t outbox_offset = 0;
+  std::uint64_t outbox_id = 0;
   bool outbox_pending = false;
-  std::vector<std::byte> reassembly; // a reply split over records
-  unsigned sent = 0;
+  // A message split over records, and the kind and call of its records.
+  std::vector<std::byte> reassembly;
+  record_kind chain_kind = record_kind::padding;
+  std::uint64_t chain_id = 0;
+  // Calls handed over; a call's number (its records' id) is `sent` after it
+  // was counted. Replies come back in that order: the next is `answered + 1`.
+  std::uint64_t sent = 0;
+  std::uint64_t answered = 0; // manager thread writes, under the lock
+  bool hello_seen = false;    // manager thread
+  // Its memory is not read any more. Set under the lock by whichever thread
+  // found the damage; read by the pool's thread without it.
+  std::atomic<bool> poisoned{false};
   bool launched = false;
   bool stop_sent = false;
   bool retiring = false;
@@ -300,16 +349,25 @@ public:
   int max_workers() const noexcept { return max_workers_; }
   start_method method() const noexcept { return method_; }
 
+  /// True in a child forked from the process that made this pool: nothing
+  /// of the pool is this process' to use or to end.
+  bool forked_copy() const noexcept {
+    return fork_generation.load(std::memory_order_relaxed) != generation_;
+  }
+
 private:
   using slot_ptr = std::shared_ptr<worker_slot>;
 
   // --- any thread, under mutex_ ---
   slot_ptr new_slot_locked();
-  void dispatch_locked(std::vector<slot_ptr>& wake);
+  void dispatch_locked(std::vector<slot_ptr>& wake, std::vector<task_node*>& fail);
   slot_ptr pick_locked();
   bool has_idle_locked() const;
-  void break_locked(std::exception_ptr future_error, std::string const& submit_error,
-                    std::vector<task_node*>& fail);
+  void break_locked(breakage const& why, std::vector<task_node*>& fail);
+  void corrupted_locked(worker_slot& s, char const* where, std::string const& fault,
+                        std::vector<task_node*>& fail);
+  std::string check_reply_locked(worker_slot const& s, record_header const& h,
+                                 std::span<std::byte const> message) const;
   void start_manager_locked();
 
   // --- manager thread ---
@@ -322,6 +380,8 @@ private:
   void process_results();
   // Reads a worker's replies; with `wake_list`, refills workers as it goes.
   bool drain(worker_slot& slot, std::vector<slot_ptr>* wake_list = nullptr);
+  // Breaks the pool for what `slot` wrote; the manager thread, unlocked.
+  void report_corruption(worker_slot& slot, char const* where, std::string const& fault);
   static void wake_writer(channel_header& h) noexcept;
   void on_exit(slot_ptr const& slot, bool signaled, int code);
   void maybe_finish();
@@ -333,6 +393,7 @@ private:
   int const max_workers_;
   std::optional<int> const max_tasks_;
   start_method const method_;
+  unsigned const generation_ = fork_generation.load(std::memory_order_relaxed);
   std::vector<std::byte> setup_; // setup_header + module table + initializer
 
   mutable spin_mutex mutex_;
@@ -344,7 +405,7 @@ private:
   std::uint32_t next_id_ = 0;
   bool shutdown_ = false;
   std::exception_ptr broken_future_; // what pending futures fail with
-  std::string broken_submit_;        // what submit throws, once broken
+  breakage broken_;                  // why, for what submit throws
   bool finished_ = false;
   bool manager_started_ = false;
 
@@ -363,6 +424,9 @@ private:
 pool_core::pool_core(process_pool_options const& options)
     : max_workers_(options.max_workers ? *options.max_workers : usable_cpus()),
       max_tasks_(options.max_tasks_per_child), method_(options.start_method) {
+  ensure_role_hook();
+  static std::once_flag atfork;
+  std::call_once(atfork, [] { ::pthread_atfork(nullptr, nullptr, count_fork_in_child); });
   if (max_workers_ <= 0)
     throw std::invalid_argument("max_workers must be greater than 0");
   if (max_tasks_ && *max_tasks_ <= 0)
@@ -429,10 +493,12 @@ pool_core::slot_ptr pool_core::new_slot_locked() {
   std::size_t const size = channel::region_size(
       channel::default_ring_bytes, static_cast<std::uint32_t>(setup_.size()));
   slot->memfd = create_memfd("concurrent-futures-worker", size);
+  slot->secret = make_role_secret();
   auto region = map_memfd(slot->memfd);
   auto* h = ::new (region.get_address()) channel_header();
   h->ring_bytes = channel::default_ring_bytes;
   h->setup_bytes = static_cast<std::uint32_t>(setup_.size());
+  std::memcpy(h->secret, slot->secret.data(), slot->secret.size());
   std::memcpy(static_cast<std::byte*>(region.get_address()) + channel::setup_offset,
               setup_.data(), setup_.size());
   // The manager sleeps until a doorbell: the worker must ring from the start.
@@ -474,7 +540,7 @@ bool pool_core::has_idle_locked() const {
 pool_core::slot_ptr pool_core::pick_locked() {
   slot_ptr best;
   for (auto const& s : slots_) {
-    if (s->stop_sent || s->retiring || s->exited || s->outbox_pending ||
+    if (s->stop_sent || s->retiring || s->exited || s->outbox_pending || s->poisoned ||
         s->inflight.size() >= 2 ||
         (max_tasks_ && s->sent >= static_cast<unsigned>(*max_tasks_)))
       continue;
@@ -484,21 +550,34 @@ pool_core::slot_ptr pool_core::pick_locked() {
   return best;
 }
 
-void pool_core::dispatch_locked(std::vector<slot_ptr>& wake) {
+void pool_core::dispatch_locked(std::vector<slot_ptr>& wake,
+                                std::vector<task_node*>& fail_list) {
   auto woken = [&wake](slot_ptr const& s) {
     if (std::find(wake.begin(), wake.end(), s) == wake.end())
       wake.push_back(s);
   };
+  using write_result = ring::write_result;
+  // Writes the rest of the slot's outbox; false once the pool broke.
+  auto flush_outbox = [&](worker_slot& s) {
+    auto const w = write_message(s.chan.requests(), record_kind::call, 0, s.outbox_id,
+                                 s.outbox, s.outbox_offset);
+    if (w == write_result::corrupt) {
+      corrupted_locked(s, "request ring", s.chan.requests().fault(), fail_list);
+      return false;
+    }
+    if (w == write_result::written) {
+      s.outbox_pending = false;
+      s.outbox.clear();
+      s.outbox_offset = 0;
+      s.chan.header().parent_wants_space.store(0, std::memory_order_relaxed);
+    }
+    return true;
+  };
   for (auto const& s : slots_) {
-    if (s->outbox_pending && !s->exited) {
+    if (s->outbox_pending && !s->exited && !s->poisoned) {
       s->chan.header().parent_wants_space.store(1, std::memory_order_seq_cst);
-      if (write_message(s->chan.requests(), record_kind::call, 0, s->outbox,
-                        s->outbox_offset)) {
-        s->outbox_pending = false;
-        s->outbox.clear();
-        s->outbox_offset = 0;
-        s->chan.header().parent_wants_space.store(0, std::memory_order_relaxed);
-      }
+      if (!flush_outbox(*s))
+        return;
       woken(s);
     }
   }
@@ -510,30 +589,37 @@ void pool_core::dispatch_locked(std::vector<slot_ptr>& wake) {
     if (!c.task->start_remote())
       continue; // cancelled while it waited
     s->inflight.push_back(c.task);
-    ++s->sent;
+    std::uint64_t const id = ++s->sent;
     std::size_t offset = 0;
-    if (!write_message(s->chan.requests(), record_kind::call, 0, c.message.bytes(),
-                       offset)) {
+    auto const w = write_message(s->chan.requests(), record_kind::call, 0, id,
+                                 c.message.bytes(), offset);
+    if (w == write_result::corrupt) {
+      corrupted_locked(*s, "request ring", s->chan.requests().fault(), fail_list);
+      return;
+    }
+    if (w == write_result::full) {
       auto const bytes = c.message.bytes();
       s->outbox.assign(bytes.begin(), bytes.end());
       s->outbox_offset = offset;
+      s->outbox_id = id;
       s->outbox_pending = true;
       s->chan.header().parent_wants_space.store(1, std::memory_order_seq_cst);
       // The worker may have made room before it saw the flag.
-      if (write_message(s->chan.requests(), record_kind::call, 0, s->outbox,
-                        s->outbox_offset)) {
-        s->outbox_pending = false;
-        s->outbox.clear();
-        s->chan.header().parent_wants_space.store(0, std::memory_order_relaxed);
-      }
+      if (!flush_outbox(*s))
+        return;
     }
     woken(s);
   }
   if (shutdown_ && backlog_.empty()) {
     for (auto const& s : slots_) {
-      if (s->stop_sent || s->retiring || s->exited || s->outbox_pending)
+      if (s->stop_sent || s->retiring || s->exited || s->outbox_pending || s->poisoned)
         continue;
-      if (s->chan.requests().try_write(record_kind::stop, 0, {})) {
+      auto const w = s->chan.requests().try_write(record_kind::stop, 0, 0, {});
+      if (w == write_result::corrupt) {
+        corrupted_locked(*s, "request ring", s->chan.requests().fault(), fail_list);
+        return;
+      }
+      if (w == write_result::written) {
         s->stop_sent = true;
         woken(s);
       }
@@ -559,11 +645,19 @@ void pool_core::fail(std::vector<task_node*> const& tasks,
 }
 
 void pool_core::submit(task_node& task, std::span<std::byte const> message) {
+  if (forked_copy())
+    throw std::logic_error(
+        "process_pool_executor: this process was forked from the one that created the "
+        "pool; the pool's workers and thread belong to that process. Create a pool in "
+        "this process instead");
   std::vector<slot_ptr> wake_list;
+  std::vector<task_node*> failed;
+  std::exception_ptr broke;
   {
     std::lock_guard lock(mutex_);
     if (broken_future_)
-      throw broken_process_pool(broken_submit_);
+      throw broken_process_pool(broken_.submit_text, broken_.pid, broken_.signal,
+                                broken_.status);
     if (shutdown_)
       throw std::runtime_error("cannot schedule new futures after shutdown");
     start_manager_locked();
@@ -577,13 +671,20 @@ void pool_core::submit(task_node& task, std::span<std::byte const> message) {
     bool const was_empty = backlog_.empty();
     backlog_.push(task, message);
     if (was_empty)
-      dispatch_locked(wake_list);
+      dispatch_locked(wake_list, failed);
+    if (!failed.empty())
+      broke = broken_future_;
   }
   wake(wake_list);
+  fail(failed, broke);
 }
 
 void pool_core::shutdown(bool wait, bool cancel_futures) {
+  if (forked_copy())
+    return; // the parent's pool: not this process' to stop
   std::vector<task_node*> cancelled;
+  std::vector<task_node*> failed;
+  std::exception_ptr broke;
   std::vector<slot_ptr> wake_list;
   bool started;
   {
@@ -591,11 +692,14 @@ void pool_core::shutdown(bool wait, bool cancel_futures) {
     shutdown_ = true;
     if (cancel_futures)
       backlog_.take_all(cancelled);
-    dispatch_locked(wake_list);
+    dispatch_locked(wake_list, failed);
+    if (!failed.empty())
+      broke = broken_future_;
     started = manager_started_;
   }
   wake(wake_list);
   fail(cancelled, nullptr);
+  fail(failed, broke);
   if (!started)
     return;
   asio::post(io_, [this] { maybe_finish(); });
@@ -607,6 +711,10 @@ void pool_core::shutdown(bool wait, bool cancel_futures) {
 }
 
 void pool_core::signal_workers(int sig) {
+  if (forked_copy())
+    throw std::logic_error("process_pool_executor: this process was forked from the one "
+                           "that created the pool; its workers are not this process' "
+                           "to signal");
   std::vector<pid_t> pids;
   {
     std::lock_guard lock(mutex_);
@@ -620,6 +728,8 @@ void pool_core::signal_workers(int sig) {
 }
 
 std::vector<int> pool_core::worker_pids() const {
+  if (forked_copy())
+    return {};
   std::lock_guard lock(mutex_);
   std::vector<int> out;
   for (auto const& s : slots_)
@@ -647,6 +757,7 @@ void pool_core::watch_doorbell() {
 void pool_core::process_results() {
   std::vector<slot_ptr> slots;
   std::vector<slot_ptr> wake_list;
+  std::vector<task_node*> failed;
   for (;;) {
     if (slots_version_.load(std::memory_order_acquire) != seen_version_ ||
         slots.empty()) {
@@ -663,18 +774,24 @@ void pool_core::process_results() {
       continue;
     bool inflight = false;
     wake_list.clear();
+    std::exception_ptr broke;
     {
       std::lock_guard lock(mutex_);
-      dispatch_locked(wake_list);
+      dispatch_locked(wake_list, failed);
       for (auto const& s : slots_)
         inflight = inflight || !s->inflight.empty();
+      if (!failed.empty())
+        broke = broken_future_;
     }
     wake(wake_list);
+    fail(failed, broke);
+    failed.clear();
     // Poll a little before sleeping: a reply due in microseconds then costs
-    // no doorbell (a VM's wake-up takes several).
+    // no doorbell (a VM's wake-up takes several). A poisoned worker's ring is
+    // not looked at: whatever it holds is not a reply.
     auto any_result = [&slots] {
       for (auto const& s : slots)
-        if (!s->chan.results().empty())
+        if (!s->poisoned && !s->chan.results().empty())
           return true;
       return false;
     };
@@ -697,64 +814,138 @@ void pool_core::wake_writer(channel_header& h) noexcept {
   }
 }
 
+// What makes a whole reply message from `s` not the answer to its oldest
+// outstanding call; empty if it is.
+std::string pool_core::check_reply_locked(worker_slot const& s, record_header const& h,
+                                          std::span<std::byte const> message) const {
+  if (!s.hello_seen)
+    return "a reply before the worker said hello";
+  if (s.inflight.empty())
+    return "a reply for call " + std::to_string(h.id) + ", but no call is outstanding";
+  if (h.id != s.answered + 1)
+    return "a reply for call " + std::to_string(h.id) + ", but call " +
+           std::to_string(s.answered + 1) + " is the one outstanding";
+  if (message.empty())
+    return "an empty reply for call " + std::to_string(h.id);
+  auto const status = std::to_integer<unsigned>(message[0]);
+  if (status != static_cast<unsigned>(reply_status::value) &&
+      status != static_cast<unsigned>(reply_status::exception))
+    return "a reply for call " + std::to_string(h.id) + " with status byte " +
+           std::to_string(status) + ", neither a value nor an exception";
+  if ((h.flags & record_retiring) != 0 &&
+      !(max_tasks_ && s.answered + 1 == static_cast<std::uint64_t>(*max_tasks_)))
+    return "a reply for call " + std::to_string(h.id) +
+           " that says the worker retires, which max_tasks_per_child does not allow";
+  return {};
+}
+
+void pool_core::report_corruption(worker_slot& s, char const* where,
+                                  std::string const& fault) {
+  std::vector<task_node*> tasks;
+  std::exception_ptr e;
+  {
+    std::lock_guard lock(mutex_);
+    corrupted_locked(s, where, fault, tasks);
+    e = broken_future_;
+  }
+  fail(tasks, e);
+}
+
+void pool_core::corrupted_locked(worker_slot& s, char const* where,
+                                 std::string const& fault,
+                                 std::vector<task_node*>& fail_list) {
+  s.poisoned.store(true, std::memory_order_relaxed);
+  break_locked(breakage::corrupted(s.pid, where, fault), fail_list);
+}
+
 bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
+  if (s.poisoned)
+    return false;
   auto& r = s.chan.results();
   auto& h = s.chan.header();
   bool progress = false;
-  ring::view v;
+  using read_result = ring::read_result;
   // The common case first: whole replies, matched to their calls and the
   // worker refilled under one lock (not one per reply: submitting threads
   // take the same lock).
-  if (wake_list && s.reassembly.empty()) {
+  if (wake_list && s.reassembly.empty() && s.hello_seen) {
     constexpr int batch_max = 16;
     ring::view batch[batch_max];
     int n = 0;
-    for (std::uint64_t pos = r.tail(); n < batch_max && r.read_at(pos, batch[n]);
-         pos = batch[n++].next) {
-      auto const& b = batch[n];
-      if (ring::corrupt(b) || b.header.kind != record_kind::reply ||
-          (b.header.flags & record_more) != 0)
+    read_result rr = read_result::empty;
+    for (std::uint64_t pos = r.tail(); n < batch_max; pos = batch[n++].next) {
+      rr = r.read_at(pos, batch[n]);
+      if (rr != read_result::record || batch[n].header.kind != record_kind::reply ||
+          (batch[n].header.flags & record_more) != 0)
         break;
+    }
+    if (rr == read_result::corrupt && n == 0) {
+      report_corruption(s, "result ring", r.fault());
+      return true;
     }
     if (n > 0) {
       task_node* tasks[batch_max] = {};
+      std::string fault;
+      int good = 0;
+      std::vector<task_node*> failed;
+      std::exception_ptr broke;
       {
         std::lock_guard lock(mutex_);
-        for (int i = 0; i < n; ++i) {
-          if (!s.inflight.empty()) {
-            tasks[i] = s.inflight.front();
-            s.inflight.pop_front();
-          }
-          if (batch[i].header.flags & record_retiring)
+        for (; good < n; ++good) {
+          fault = check_reply_locked(s, batch[good].header, batch[good].payload);
+          if (!fault.empty())
+            break;
+          tasks[good] = s.inflight.front();
+          s.inflight.pop_front();
+          ++s.answered;
+          if (batch[good].header.flags & record_retiring)
             s.retiring = true;
         }
-        dispatch_locked(*wake_list);
+        if (!fault.empty())
+          corrupted_locked(s, "result ring", fault, failed);
+        else
+          dispatch_locked(*wake_list, failed);
+        if (!failed.empty())
+          broke = broken_future_;
       }
-      for (int i = 0; i < n; ++i)
-        if (tasks[i])
-          tasks[i]->complete_remote(batch[i].payload, s.pid);
-      r.consume(batch[n - 1]);
-      wake_writer(h);
-      progress = true;
+      for (int i = 0; i < good; ++i)
+        tasks[i]->complete_remote(batch[i].payload, s.pid);
+      if (good > 0 && fault.empty()) {
+        r.consume(batch[good - 1]);
+        wake_writer(h);
+      }
+      fail(failed, broke);
+      return true;
     }
   }
-  for (int n = 0; n < 256 && r.peek(v); ++n) {
+  for (int n = 0; n < 256; ++n) {
+    ring::view v;
+    auto const rr = r.peek(v);
+    if (rr == read_result::empty)
+      break;
     progress = true;
-    if (ring::corrupt(v)) {
-      std::vector<task_node*> tasks;
-      std::exception_ptr e;
-      {
-        std::lock_guard lock(mutex_);
-        std::string const why = "worker pid " + std::to_string(s.pid) +
-                                " wrote a corrupt record into its result ring";
-        e = broken_future_error(why, s.pid, 0, -1);
-        break_locked(e, why, tasks);
-      }
-      fail(tasks, e);
+    if (rr == read_result::corrupt) {
+      report_corruption(s, "result ring", r.fault());
+      return true;
+    }
+    auto const& vh = v.header;
+    if (vh.kind != record_kind::hello && vh.kind != record_kind::reply) {
+      report_corruption(s, "result ring",
+                        "a record of kind " +
+                            std::to_string(static_cast<unsigned>(vh.kind)) +
+                            ", which only the pool writes");
+      return true;
+    }
+    if (!s.reassembly.empty() && (vh.kind != s.chain_kind || vh.id != s.chain_id)) {
+      report_corruption(s, "result ring",
+                        "a record of call " + std::to_string(vh.id) +
+                            " inside the message of call " + std::to_string(s.chain_id));
       return true;
     }
     std::span<std::byte const> message = v.payload;
-    if (v.header.flags & record_more) {
+    if (vh.flags & record_more) {
+      s.chain_kind = vh.kind;
+      s.chain_id = vh.id;
       s.reassembly.insert(s.reassembly.end(), v.payload.begin(), v.payload.end());
       r.consume(v);
       wake_writer(h);
@@ -764,14 +955,21 @@ bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
       s.reassembly.insert(s.reassembly.end(), v.payload.begin(), v.payload.end());
       message = s.reassembly;
     }
-    if (v.header.kind == record_kind::hello) {
+    if (vh.kind == record_kind::hello) {
+      if (s.hello_seen || vh.id != 0 || vh.flags != 0) {
+        report_corruption(s, "result ring", "a second hello, or one with a call number");
+        return true;
+      }
+      s.hello_seen = true;
       std::string error;
       try {
         codec_reader in(message);
-        s.pid = in.read<std::int32_t>();
+        auto const pid = in.read<std::int32_t>();
         error = in.read<std::string>();
+        if (error.empty() && s.pid > 0 && pid != s.pid)
+          error = "its hello names pid " + std::to_string(pid);
       } catch (std::exception const& e) {
-        error = e.what();
+        error = std::string("its hello is unreadable: ") + e.what();
       }
       if (!error.empty()) {
         std::vector<task_node*> tasks;
@@ -779,24 +977,30 @@ bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
         {
           std::lock_guard lock(mutex_);
           std::string const why = "worker pid " + std::to_string(s.pid) + ": " + error;
-          e = broken_future_error(why, s.pid, 0, -1);
-          break_locked(e, why, tasks);
+          break_locked(breakage::abrupt(why, s.pid, 0, -1), tasks);
+          e = broken_future_;
         }
         fail(tasks, e);
       }
-    } else if (v.header.kind == record_kind::reply) {
+    } else {
       task_node* task = nullptr;
+      std::string fault;
       {
         std::lock_guard lock(mutex_);
-        if (!s.inflight.empty()) {
+        fault = check_reply_locked(s, vh, message);
+        if (fault.empty()) {
           task = s.inflight.front();
           s.inflight.pop_front();
+          ++s.answered;
+          if (vh.flags & record_retiring)
+            s.retiring = true;
         }
-        if (v.header.flags & record_retiring)
-          s.retiring = true;
       }
-      if (task)
-        task->complete_remote(message, s.pid);
+      if (!fault.empty()) {
+        report_corruption(s, "result ring", fault);
+        return true;
+      }
+      task->complete_remote(message, s.pid);
     }
     s.reassembly.clear();
     r.consume(v);
@@ -805,15 +1009,10 @@ bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
   return progress;
 }
 
-void pool_core::break_locked(std::exception_ptr future_error,
-                             std::string const& submit_error,
-                             std::vector<task_node*>& fail_list) {
+void pool_core::break_locked(breakage const& why, std::vector<task_node*>& fail_list) {
   if (!broken_future_) {
-    broken_future_ = std::move(future_error);
-    broken_submit_ =
-        "A child process terminated abruptly, the process pool is not usable "
-        "anymore (" +
-        submit_error + ")";
+    broken_ = why;
+    broken_future_ = why.future_error();
   }
   shutdown_ = true;
   backlog_.take_all(fail_list);
@@ -834,7 +1033,7 @@ void pool_core::launch(slot_ptr const& slot) {
   if (method_ == start_method::forkserver) {
     if (forkserver_fd_ < 0)
       start_forkserver();
-    forkserver_message m{forkserver_message::spawn_request, slot->id, 0, 0};
+    forkserver_message m{forkserver_message::spawn_request, slot->id, 0, 0, {}};
     char control[CMSG_SPACE(2 * sizeof(int))] = {};
     iovec iov{&m, sizeof m};
     msghdr msg{};
@@ -860,11 +1059,16 @@ void pool_core::launch(slot_ptr const& slot) {
   pid_t pid = -1;
   if (method_ == start_method::fork) {
     pid = ::fork();
-    if (pid == 0)
-      worker_main(slot->memfd, doorbell_fd_, ::getppid());
+    if (pid == 0) {
+      // The program's own argv stays: only the comm says what this is.
+      name_this_process("cf-worker", {});
+      worker_main(slot->memfd, doorbell_fd_, ::getppid(), {});
+    }
   } else {
-    pid = spawn_self("worker " + std::to_string(slot->memfd) + " " +
-                         std::to_string(doorbell_fd_) + " " + std::to_string(::getpid()),
+    pid = spawn_self("worker",
+                     "worker " + std::to_string(slot->memfd) + " " +
+                         std::to_string(doorbell_fd_) + " " + std::to_string(::getpid()) +
+                         " " + to_hex(slot->secret),
                      {slot->memfd, doorbell_fd_});
   }
   close_fd(slot->memfd);
@@ -902,13 +1106,20 @@ void pool_core::start_forkserver() {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
     throw std::system_error(errno, std::system_category(), "socketpair");
-  pid_t const pid = spawn_self(
-      "forkserver " + std::to_string(sv[1]) + " " + std::to_string(::getpid()), {sv[1]});
+  role_secret const secret = make_role_secret();
+  pid_t const pid = spawn_self("fork server",
+                               "forkserver " + std::to_string(sv[1]) + " " +
+                                   std::to_string(::getpid()) + " " + to_hex(secret),
+                               {sv[1]});
   int const rc = pid < 0 ? -pid : 0;
   ::close(sv[1]);
   if (rc != 0) {
     ::close(sv[0]);
     throw std::system_error(rc, std::system_category(), "posix_spawn(fork server)");
+  }
+  // What proves to the new process that this pool started it (role.cpp).
+  forkserver_message const auth{forkserver_message::authenticate, 0, 0, 0, secret};
+  while (::send(sv[0], &auth, sizeof auth, MSG_NOSIGNAL) < 0 && errno == EINTR) {
   }
   forkserver_fd_ = sv[0];
   forkserver_pid_ = pid;
@@ -943,9 +1154,9 @@ void pool_core::on_forkserver_readable() {
       {
         std::lock_guard lock(mutex_);
         if (!finished_) {
-          std::string const why = "the fork server exited";
-          e = broken_future_error(why, forkserver_pid_, 0, -1);
-          break_locked(e, why, tasks);
+          break_locked(breakage::abrupt("the fork server exited", forkserver_pid_, 0, -1),
+                       tasks);
+          e = broken_future_;
         }
         slots = slots_;
       }
@@ -994,8 +1205,9 @@ void pool_core::on_exit(slot_ptr const& slot, bool signaled, int code) {
     if (!expected && !broken_future_) {
       std::string const why = slot->pid > 0 ? describe_status(slot->pid, signaled, code)
                                             : "a worker process could not be started";
-      e = broken_future_error(why, slot->pid, signaled ? code : 0, signaled ? -1 : code);
-      break_locked(e, why, tasks);
+      break_locked(
+          breakage::abrupt(why, slot->pid, signaled ? code : 0, signaled ? -1 : code),
+          tasks);
     } else if (!broken_future_ && !backlog_.empty() &&
                static_cast<int>(slots_.size()) < max_workers_) {
       // max_tasks_per_child: a fresh worker takes the retired one's place.
@@ -1004,10 +1216,11 @@ void pool_core::on_exit(slot_ptr const& slot, bool signaled, int code) {
     }
     tasks.insert(tasks.end(), slot->inflight.begin(), slot->inflight.end());
     slot->inflight.clear();
-    dispatch_locked(wake_list);
+    dispatch_locked(wake_list, tasks);
+    e = broken_future_;
   }
   wake(wake_list);
-  fail(tasks, e ? e : broken_future_);
+  fail(tasks, e);
   maybe_finish();
 }
 
@@ -1019,9 +1232,16 @@ void pool_core::maybe_finish() {
     finished_ = true;
   }
   // No worker is left: let the fork server go, reap it, and end the thread.
+  // It is told to go: a child the program forked may hold a copy of the
+  // socket, so the socket's end may never come.
   if (forkserver_) {
     forkserver_->cancel();
     forkserver_.reset();
+  }
+  if (forkserver_fd_ >= 0) {
+    forkserver_message const bye{forkserver_message::shut_down, 0, 0, 0, {}};
+    while (::send(forkserver_fd_, &bye, sizeof bye, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+    }
   }
   close_fd(forkserver_fd_);
   if (forkserver_pid_ > 0) {
@@ -1040,7 +1260,15 @@ process_pool_executor::process_pool_executor(process_pool_options options)
     : core_(std::make_shared<detail::process::pool_core>(options)) {}
 
 process_pool_executor::~process_pool_executor() {
-  shutdown(true, false);
+  if (core_->forked_copy()) {
+    // A copy in a forked child: the workers, the pool's thread and its locks
+    // are the parent's. Ending them from here would stop the parent's pool
+    // (the rings are shared memory) or wait for a thread that is not here.
+    new std::shared_ptr<detail::process::pool_core>(
+        std::move(core_)); // NOLINT: on purpose
+  } else {
+    shutdown(true, false);
+  }
   boost::asio::execution_context::shutdown();
   boost::asio::execution_context::destroy();
 }
@@ -1081,16 +1309,22 @@ void process_pool_executor::enqueue(detail::task_node& task) {
 }
 
 void process_pool_executor::shutdown(bool wait, bool cancel_futures) {
+  if (core_->forked_copy())
+    return; // the parent's pool: see the destructor
   close_dependents(wait, cancel_futures);
   core_->shutdown(wait, cancel_futures);
 }
 
 void process_pool_executor::terminate_workers() {
+  if (core_->forked_copy())
+    core_->signal_workers(SIGTERM); // throws: not this process' workers
   close_dependents(false, true);
   core_->signal_workers(SIGTERM);
 }
 
 void process_pool_executor::kill_workers() {
+  if (core_->forked_copy())
+    core_->signal_workers(SIGKILL); // throws: not this process' workers
   close_dependents(false, true);
   core_->signal_workers(SIGKILL);
 }

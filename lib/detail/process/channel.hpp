@@ -37,11 +37,13 @@
 #include <cstring>
 #include <ctime>
 #include <span>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 namespace concurrent::futures::detail::process {
 
-inline constexpr std::uint64_t channel_magic = 0x63662d70726f6301; // "cf-proc" v1
+inline constexpr std::uint64_t channel_magic = 0x63662d70726f6302; // "cf-proc" v2
 
 // Futexes between processes: not the _PRIVATE flavour.
 inline bool shared_futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
@@ -69,14 +71,23 @@ enum class record_kind : std::uint16_t {
 enum : std::uint16_t {
   record_more = 1,     // the message goes on in the next record
   record_retiring = 2, // reply: the worker exits after this one (max_tasks_per_child)
+  record_known_flags = record_more | record_retiring,
 };
 
+/// Every record starts with this. `id` numbers the calls a worker was given
+/// (1, 2, ...): a call and its reply, and every record of either, carry the
+/// call's number; padding, stop and hello carry 0. The number is what lets
+/// the pool tell a reply from a stale record or another call's reply.
 struct record_header {
   std::uint32_t size; // payload bytes after the header
   record_kind kind;
   std::uint16_t flags;
+  std::uint64_t id;
 };
-static_assert(sizeof(record_header) == 8);
+static_assert(sizeof(record_header) == 16);
+
+/// Records start at multiples of this; so does any index a peer publishes.
+inline constexpr std::uint64_t record_alignment = 16;
 
 struct alignas(64) ring_indices {
   std::atomic<std::uint64_t> head{0}; // bytes written (producer)
@@ -90,7 +101,9 @@ struct channel_header {
   std::uint64_t magic;
   std::uint32_t ring_bytes; // each ring; a power of two
   std::uint32_t setup_bytes;
-  std::int32_t worker_pid;
+  // What a spawned worker checks against the secret in its role variable:
+  // proof that the pool which started it made this memory.
+  std::uint8_t secret[16];
 
   // Worker asleep waiting for a request; `request_signal` is its futex.
   alignas(64) std::atomic<std::uint32_t> worker_sleeping{0};
@@ -111,6 +124,18 @@ struct channel_header {
 };
 
 /// One direction of a channel, seen by one side.
+/**
+ * Each side keeps its own index in private memory (the producer its head,
+ * the consumer its tail) and only publishes it; the peer's index, and every
+ * record header, are read from the shared memory and checked before use.
+ * The peer is another process that runs user code: a stray pointer there
+ * can write anything into this memory, and what it wrote must end as a
+ * reported fault, never as an out-of-bounds read, a stale record taken for
+ * a new one, or a loop. The checks: indices move forward only, stay on
+ * record boundaries, and never more than the ring apart; a record fits the
+ * ring, ends before the head, has a known kind and flags; padding runs
+ * exactly to the ring's end; our own published index is still ours.
+ */
 class ring {
 public:
   ring() = default;
@@ -120,131 +145,210 @@ public:
   /// The largest payload one record carries; longer messages are split.
   std::uint32_t max_record() const noexcept { return bytes_ / 4; }
 
+  /// Why the last call returned `corrupt`.
+  std::string const& fault() const noexcept { return fault_; }
+
   // --- producer ---
 
-  /// Writes one record if it fits now; false leaves the ring unchanged.
-  bool try_write(record_kind kind, std::uint16_t flags, std::span<std::byte const> a,
-                 std::span<std::byte const> b = {}) noexcept {
-    std::uint32_t const size = static_cast<std::uint32_t>(a.size() + b.size());
-    std::uint64_t const need = round8(sizeof(record_header) + size);
-    std::uint64_t head = indices_->head.load(std::memory_order_relaxed);
+  enum class write_result { written, full, corrupt };
+
+  /// Writes one record if it fits now; otherwise leaves the ring unchanged.
+  write_result try_write(record_kind kind, std::uint16_t flags, std::uint64_t id,
+                         std::span<std::byte const> a,
+                         std::span<std::byte const> b = {}) {
     std::uint64_t const tail = indices_->tail.load(std::memory_order_acquire);
-    std::uint64_t const to_end = bytes_ - (head & mask_);
+    if (!producer_sound(tail))
+      return write_result::corrupt;
+    tail_seen_ = tail;
+    std::uint32_t const size = static_cast<std::uint32_t>(a.size() + b.size());
+    std::uint64_t const need = align(sizeof(record_header) + size);
+    std::uint64_t const to_end = bytes_ - (head_ & mask_);
     std::uint64_t const pad = need > to_end ? to_end : 0;
-    if (head + pad + need - tail > bytes_)
-      return false;
+    if (head_ + pad + need - tail > bytes_)
+      return write_result::full;
+    std::uint64_t head = head_;
     if (pad != 0) {
-      record_header h{static_cast<std::uint32_t>(pad - sizeof(record_header)),
-                      record_kind::padding, 0};
+      record_header const h{static_cast<std::uint32_t>(pad - sizeof(record_header)),
+                            record_kind::padding, 0, 0};
       std::memcpy(data_ + (head & mask_), &h, sizeof h);
       head += pad;
     }
-    record_header h{size, kind, flags};
+    record_header const h{size, kind, flags, id};
     std::byte* p = data_ + (head & mask_);
     std::memcpy(p, &h, sizeof h);
     if (!a.empty())
       std::memcpy(p + sizeof h, a.data(), a.size());
     if (!b.empty())
       std::memcpy(p + sizeof h + a.size(), b.data(), b.size());
-    indices_->head.store(head + need, std::memory_order_release);
-    return true;
+    head_ = head + need;
+    indices_->head.store(head_, std::memory_order_release);
+    return write_result::written;
   }
 
-  /// True when nothing written is left unread (producer's view).
+  /// True when the consumer has read everything written (producer's view).
   bool drained() const noexcept {
-    return indices_->tail.load(std::memory_order_acquire) ==
-           indices_->head.load(std::memory_order_relaxed);
+    return indices_->tail.load(std::memory_order_acquire) == head_;
   }
 
   // --- consumer ---
 
-  /// The next record, or null when the ring is empty. Checks the bounds: a
-  /// record that does not fit the ring means the peer wrote garbage.
+  /// A record: its header (copied out of the shared memory, so it cannot
+  /// change after the checks), its payload in the ring, and where the next
+  /// record starts.
   struct view {
     record_header header{};
     std::span<std::byte const> payload;
     std::uint64_t next = 0; // the tail once this record is consumed
   };
 
-  bool peek(view& out) const noexcept { return read_at(tail(), out); }
+  enum class read_result { record, empty, corrupt };
 
-  /// The record at `pos` (a position from `peek` or an earlier `read_at`,
-  /// padding skipped), without consuming anything; false at the head.
-  bool read_at(std::uint64_t pos, view& out) const noexcept {
+  /// The next record to consume, padding skipped.
+  read_result peek(view& out) { return read_at(tail_, out); }
+
+  /// The record at `pos` (the tail, or a `next` an earlier read returned),
+  /// without consuming anything.
+  read_result read_at(std::uint64_t pos, view& out) {
+    if (indices_->tail.load(std::memory_order_relaxed) != tail_)
+      return fail("its read index (which only this side writes) was overwritten: " +
+                  std::to_string(indices_->tail.load(std::memory_order_relaxed)) +
+                  " instead of " + std::to_string(tail_));
+    std::uint64_t const head = indices_->head.load(std::memory_order_acquire);
+    if (!consumer_sound(head))
+      return read_result::corrupt;
+    head_seen_ = head;
     for (;;) {
-      std::uint64_t const head = indices_->head.load(std::memory_order_acquire);
       if (pos == head)
-        return false;
+        return read_result::empty;
       record_header h;
       std::memcpy(&h, data_ + (pos & mask_), sizeof h);
-      std::uint64_t const len = round8(sizeof h + std::uint64_t{h.size});
-      if (h.size > bytes_ || (pos & mask_) + len > bytes_ || pos + len > head) {
-        out.header = record_header{0, record_kind::padding, 0xffff}; // corrupt
-        return true;
-      }
+      std::uint64_t const len = align(sizeof h + std::uint64_t{h.size});
+      std::uint64_t const offset = pos & mask_;
+      if (h.size > bytes_ || offset + len > bytes_)
+        return fail("a record at " + std::to_string(pos) + " claims " +
+                    std::to_string(h.size) + " bytes, past the end of the " +
+                    std::to_string(bytes_) + "-byte ring");
+      if (pos + len > head)
+        return fail("a record at " + std::to_string(pos) + " of " +
+                    std::to_string(h.size) + " bytes runs past the write index " +
+                    std::to_string(head));
       if (h.kind == record_kind::padding) {
+        if (offset + len != bytes_ || h.flags != 0 || h.id != 0)
+          return fail("padding at " + std::to_string(pos) +
+                      " does not run to the ring's end (" + std::to_string(h.size) +
+                      " bytes, flags " + std::to_string(h.flags) + ")");
         pos += len;
         continue;
       }
+      if (h.kind > record_kind::reply || (h.flags & ~record_known_flags) != 0 ||
+          h.size > max_record())
+        return fail("a record at " + std::to_string(pos) + " has kind " +
+                    std::to_string(static_cast<unsigned>(h.kind)) + ", flags " +
+                    std::to_string(h.flags) + " and " + std::to_string(h.size) +
+                    " bytes, which no writer makes");
       out.header = h;
-      out.payload = {data_ + (pos & mask_) + sizeof h, h.size};
+      out.payload = {data_ + offset + sizeof h, h.size};
       out.next = pos + len;
-      return true;
+      return read_result::record;
     }
   }
 
   /// Where the consumer stands.
-  std::uint64_t tail() const noexcept {
-    return indices_->tail.load(std::memory_order_relaxed);
-  }
+  std::uint64_t tail() const noexcept { return tail_; }
 
-  /// Frees the record `peek` returned.
+  /// Frees everything up to the end of `v` (a record `peek` or `read_at`
+  /// returned).
   void consume(view const& v) noexcept {
-    indices_->tail.store(v.next, std::memory_order_release);
+    tail_ = v.next;
+    indices_->tail.store(tail_, std::memory_order_release);
   }
 
-  /// True when there is nothing to read (consumer's view).
+  /// True when there is nothing to read (consumer's view). A hint for
+  /// polling; `peek` checks what it reads.
   bool empty() const noexcept {
-    return indices_->head.load(std::memory_order_acquire) ==
-           indices_->tail.load(std::memory_order_relaxed);
-  }
-
-  static bool corrupt(view const& v) noexcept {
-    return v.header.kind == record_kind::padding && v.header.flags == 0xffff;
+    return indices_->head.load(std::memory_order_acquire) == tail_;
   }
 
 private:
-  static std::uint64_t round8(std::uint64_t n) noexcept {
-    return (n + 7) & ~std::uint64_t{7};
+  static std::uint64_t align(std::uint64_t n) noexcept {
+    return (n + record_alignment - 1) & ~(record_alignment - 1);
+  }
+
+  template <class Result = read_result>
+  Result fail_as(std::string why) {
+    fault_ = std::move(why);
+    if constexpr (std::is_same_v<Result, read_result>)
+      return read_result::corrupt;
+    else
+      return write_result::corrupt;
+  }
+  read_result fail(std::string why) { return fail_as(std::move(why)); }
+
+  // The consumer's tail, as the producer reads it: between what it saw
+  // before and the head, on a record boundary; and the head is still ours.
+  bool producer_sound(std::uint64_t tail) {
+    if (indices_->head.load(std::memory_order_relaxed) != head_) {
+      fail_as<write_result>(
+          "its write index (which only this side writes) was overwritten: " +
+          std::to_string(indices_->head.load(std::memory_order_relaxed)) +
+          " instead of " + std::to_string(head_));
+      return false;
+    }
+    if (tail < tail_seen_ || tail > head_ || tail % record_alignment != 0) {
+      fail_as<write_result>("its read index moved to " + std::to_string(tail) +
+                            " (it was " + std::to_string(tail_seen_) +
+                            ", the write index is " + std::to_string(head_) + ")");
+      return false;
+    }
+    return true;
+  }
+
+  // The producer's head, as the consumer reads it: not behind what it saw
+  // before, on a record boundary, at most one ring ahead of the tail.
+  bool consumer_sound(std::uint64_t head) {
+    if (head < head_seen_ || head - tail_ > bytes_ || head % record_alignment != 0) {
+      fail("its write index moved to " + std::to_string(head) + " (it was " +
+           std::to_string(head_seen_) + ", the read index is " + std::to_string(tail_) +
+           ", the ring holds " + std::to_string(bytes_) + " bytes)");
+      return false;
+    }
+    return true;
   }
 
   ring_indices* indices_ = nullptr;
   std::byte* data_ = nullptr;
   std::uint64_t mask_ = 0;
   std::uint32_t bytes_ = 0;
+  std::uint64_t head_ = 0;      // producer: where the next record goes
+  std::uint64_t tail_seen_ = 0; // producer: the consumer's tail last read
+  std::uint64_t tail_ = 0;      // consumer: where the next record starts
+  std::uint64_t head_seen_ = 0; // consumer: the producer's head last read
+  std::string fault_;
 };
 
 /// Writes one message as records, as many as fit now; `offset` says how much
-/// was written before. Returns true once the whole message is in the ring.
-inline bool write_message(ring& r, record_kind kind, std::uint16_t flags,
-                          std::span<std::byte const> message,
-                          std::size_t& offset) noexcept {
+/// was written before. `written` once the whole message is in the ring.
+inline ring::write_result write_message(ring& r, record_kind kind, std::uint16_t flags,
+                                        std::uint64_t id,
+                                        std::span<std::byte const> message,
+                                        std::size_t& offset) {
   if (message.empty()) {
-    if (!r.try_write(kind, flags, {}))
-      return false;
-    offset = 0;
-    return true;
+    auto const w = r.try_write(kind, flags, id, {});
+    if (w == ring::write_result::written)
+      offset = 0;
+    return w;
   }
   while (offset < message.size()) {
     std::size_t const n = std::min<std::size_t>(message.size() - offset, r.max_record());
     bool const last = offset + n == message.size();
     std::uint16_t const f =
         last ? flags : static_cast<std::uint16_t>(flags | record_more);
-    if (!r.try_write(kind, f, message.subspan(offset, n)))
-      return false;
+    auto const w = r.try_write(kind, f, id, message.subspan(offset, n));
+    if (w != ring::write_result::written)
+      return w;
     offset += n;
   }
-  return true;
+  return ring::write_result::written;
 }
 
 /// A mapped channel: the header and both rings.
@@ -259,15 +363,34 @@ public:
   }
 
   channel() = default;
+
+  /// The parent's view of memory it has just laid out, or a worker's view
+  /// of memory whose layout `layout_fault` accepted.
   explicit channel(boost::interprocess::mapped_region region)
       : region_(std::move(region)) {
     auto* base = static_cast<std::byte*>(region_.get_address());
     header_ = reinterpret_cast<channel_header*>(base);
+    ring_bytes_ = header_->ring_bytes;
+    setup_bytes_ = header_->setup_bytes;
     std::size_t const rings_at =
-        (setup_offset + header_->setup_bytes + 4095) & ~std::size_t{4095};
-    requests_ = ring(&header_->requests, base + rings_at, header_->ring_bytes);
-    results_ = ring(&header_->results, base + rings_at + header_->ring_bytes,
-                    header_->ring_bytes);
+        (setup_offset + setup_bytes_ + 4095) & ~std::size_t{4095};
+    requests_ = ring(&header_->requests, base + rings_at, ring_bytes_);
+    results_ = ring(&header_->results, base + rings_at + ring_bytes_, ring_bytes_);
+  }
+
+  /// Why `region` is not a channel a pool laid out (empty if it is): the
+  /// magic, and sizes that fit the mapping.
+  static std::string layout_fault(boost::interprocess::mapped_region const& region) {
+    if (region.get_size() < setup_offset)
+      return "the shared memory is too small to be a channel";
+    auto const* h = static_cast<channel_header const*>(region.get_address());
+    if (h->magic != channel_magic)
+      return "the shared memory is not a channel of this library's version";
+    std::uint32_t const rb = h->ring_bytes;
+    if (rb < 4096 || (rb & (rb - 1)) != 0 ||
+        region_size(rb, h->setup_bytes) > region.get_size())
+      return "the channel's sizes do not fit its shared memory";
+    return {};
   }
 
   channel_header& header() const noexcept { return *header_; }
@@ -275,13 +398,28 @@ public:
   ring& results() noexcept { return results_; }
   std::span<std::byte const> setup() const noexcept {
     auto* base = static_cast<std::byte const*>(region_.get_address());
-    return {base + setup_offset, header_->setup_bytes};
+    return {base + setup_offset, setup_bytes_};
   }
   std::size_t size() const noexcept { return region_.get_size(); }
 
+  /// The bytes of each ring (for tests that write into them).
+  std::span<std::byte> request_bytes() const noexcept {
+    return {ring_base(), ring_bytes_};
+  }
+  std::span<std::byte> result_bytes() const noexcept {
+    return {ring_base() + ring_bytes_, ring_bytes_};
+  }
+
 private:
+  std::byte* ring_base() const noexcept {
+    return static_cast<std::byte*>(region_.get_address()) +
+           ((setup_offset + setup_bytes_ + 4095) & ~std::size_t{4095});
+  }
+
   boost::interprocess::mapped_region region_;
   channel_header* header_ = nullptr;
+  std::uint32_t ring_bytes_ = 0; // read once: the peer may change the header
+  std::uint32_t setup_bytes_ = 0;
   ring requests_;
   ring results_;
 };

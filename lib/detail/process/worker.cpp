@@ -37,6 +37,8 @@
 namespace concurrent::futures::detail::process {
 namespace {
 
+worker_test_access test_access;
+
 void ring_doorbell(int doorbell) noexcept {
   std::uint64_t one = 1;
   while (::write(doorbell, &one, sizeof one) < 0 && errno == EINTR) {
@@ -49,6 +51,17 @@ void tie_to_parent(pid_t parent) noexcept {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent)
     ::_exit(0);
+}
+
+// A task wrote into the memory this worker shares with the pool. Nothing
+// read from it can be trusted any more; the pool sees the exit status and
+// breaks, as for any other death.
+[[noreturn]] void die_corrupt(char const* where, std::string const& fault) noexcept {
+  std::fprintf(stderr,
+               "concurrent-futures worker %d: its %s is corrupt (%s): a task wrote into "
+               "the memory the worker shares with the pool; exiting\n",
+               static_cast<int>(::getpid()), where, fault.c_str());
+  ::_exit(exit_channel_corrupt);
 }
 
 class worker {
@@ -65,14 +78,23 @@ public:
 
   // Writes a whole message to the result ring, waiting for room when the
   // pool has not read what is there yet (back-pressure, nothing dropped).
-  void send(record_kind kind, std::uint16_t flags, std::span<std::byte const> message) {
+  void send(record_kind kind, std::uint16_t flags, std::uint64_t id,
+            std::span<std::byte const> message) {
     std::size_t offset = 0;
-    while (!write_message(ch_.results(), kind, flags, message, offset)) {
+    for (;;) {
+      auto w = write_message(ch_.results(), kind, flags, id, message, offset);
+      if (w == ring::write_result::written)
+        break;
+      if (w == ring::write_result::corrupt)
+        die_corrupt("result ring", ch_.results().fault());
       notify_parent(); // it may sleep with our first records unread
       std::uint32_t const seen = h_.space_signal.load(std::memory_order_acquire);
       h_.worker_waiting_space.store(1, std::memory_order_seq_cst);
       std::atomic_thread_fence(std::memory_order_seq_cst);
-      if (write_message(ch_.results(), kind, flags, message, offset)) {
+      w = write_message(ch_.results(), kind, flags, id, message, offset);
+      if (w == ring::write_result::corrupt)
+        die_corrupt("result ring", ch_.results().fault());
+      if (w == ring::write_result::written) {
         h_.worker_waiting_space.store(0, std::memory_order_relaxed);
         break;
       }
@@ -84,22 +106,24 @@ public:
     notify_parent();
   }
 
-  // The next request message (reassembled when split), or false for stop.
-  bool receive(std::vector<std::byte>& message) {
+  // The next call (reassembled when split) and its number, or false for
+  // stop. Calls come numbered 1, 2, ...: anything else is not the pool's.
+  bool receive(std::vector<std::byte>& message, std::uint64_t& id) {
     message.clear();
     for (;;) {
       ring::view v;
       if (!next_record(v))
         continue;
-      if (ring::corrupt(v)) {
-        std::fputs("concurrent-futures worker: the request ring is corrupt; exiting\n",
-                   stderr);
-        ::_exit(exit_setup_failed);
-      }
-      if (v.header.kind == record_kind::stop) {
+      if (v.header.kind == record_kind::stop && message.empty()) {
         ch_.requests().consume(v);
         return false;
       }
+      if (v.header.kind != record_kind::call || v.header.id != last_id_ + 1)
+        die_corrupt("request ring",
+                    "a record of kind " +
+                        std::to_string(static_cast<unsigned>(v.header.kind)) +
+                        " for call " + std::to_string(v.header.id) + " where call " +
+                        std::to_string(last_id_ + 1) + " was due");
       message.insert(message.end(), v.payload.begin(), v.payload.end());
       bool const more = (v.header.flags & record_more) != 0;
       ch_.requests().consume(v);
@@ -107,8 +131,10 @@ public:
       if (h_.parent_wants_space.load(std::memory_order_relaxed) != 0 &&
           h_.parent_wants_space.exchange(0, std::memory_order_acq_rel) != 0)
         ring_doorbell(doorbell_);
-      if (!more)
+      if (!more) {
+        id = ++last_id_;
         return true;
+      }
     }
   }
 
@@ -118,12 +144,13 @@ public:
   }
 
 private:
-  // Polls for a little while, then sleeps on the futex.
+  // Polls for a little while, then sleeps on the futex. True with a
+  // record in `v`.
   bool next_record(ring::view& v) {
     auto& r = ch_.requests();
-    if (r.peek(v))
+    if (take(r, v))
       return true;
-    if (poll_for([&] { return !r.empty(); }, std::chrono::microseconds(50)) && r.peek(v))
+    if (poll_for([&] { return !r.empty(); }, std::chrono::microseconds(50)) && take(r, v))
       return true;
     std::uint32_t const seen = h_.request_signal.load(std::memory_order_acquire);
     h_.worker_sleeping.store(1, std::memory_order_seq_cst);
@@ -134,13 +161,26 @@ private:
     }
     h_.worker_sleeping.store(0, std::memory_order_relaxed);
     check_parent();
-    return r.peek(v);
+    return take(r, v);
+  }
+
+  static bool take(ring& r, ring::view& v) {
+    switch (r.peek(v)) {
+    case ring::read_result::record:
+      return true;
+    case ring::read_result::empty:
+      return false;
+    case ring::read_result::corrupt:
+      break;
+    }
+    die_corrupt("request ring", r.fault());
   }
 
   channel& ch_;
   channel_header& h_;
   int doorbell_;
   pid_t parent_;
+  std::uint64_t last_id_ = 0;
 };
 
 std::vector<std::byte> hello_message(std::string const& error) {
@@ -153,24 +193,41 @@ std::vector<std::byte> hello_message(std::string const& error) {
 
 } // namespace
 
-void worker_main(int memfd, int doorbell, pid_t parent) noexcept {
+worker_test_access const* this_worker_for_tests() noexcept {
+  return test_access.chan ? &test_access : nullptr;
+}
+
+void worker_main(int memfd, int doorbell, pid_t parent,
+                 std::string const& refusal) noexcept {
   tie_to_parent(parent);
   try {
-    channel ch(map_memfd(memfd));
+    auto region = map_memfd(memfd);
     ::close(memfd);
-    auto& h = ch.header();
-    worker w(ch, doorbell, parent);
-    if (h.magic != channel_magic) {
-      std::fputs("concurrent-futures worker: bad channel\n", stderr);
+    if (std::string const fault = channel::layout_fault(region); !fault.empty()) {
+      std::fprintf(stderr, "concurrent-futures worker %d: %s\n",
+                   static_cast<int>(::getpid()), fault.c_str());
       ::_exit(exit_setup_failed);
     }
+    channel ch(std::move(region));
+    worker w(ch, doorbell, parent);
+    test_access.chan = &ch;
+    test_access.doorbell = doorbell;
+
+    // The setup was written by the pool before this process existed; a
+    // task has not run yet, so it is as the pool wrote it.
     auto const setup = ch.setup();
     setup_header sh;
     std::memcpy(&sh, setup.data(), sizeof sh);
-    auto const modules = setup.subspan(sizeof sh, sh.modules_bytes);
-    auto const init = setup.subspan(sizeof sh + sh.modules_bytes, sh.initializer_bytes);
-
-    std::string error = adopt_module_table(modules);
+    std::string error = refusal;
+    if (error.empty() &&
+        std::uint64_t{sh.modules_bytes} + sh.initializer_bytes > setup.size() - sizeof sh)
+      error = "the pool's setup block is inconsistent";
+    std::span<std::byte const> modules, init;
+    if (error.empty()) {
+      modules = setup.subspan(sizeof sh, sh.modules_bytes);
+      init = setup.subspan(sizeof sh + sh.modules_bytes, sh.initializer_bytes);
+      error = adopt_module_table(modules);
+    }
     int code = exit_setup_failed;
     std::vector<std::byte> reply;
     if (error.empty() && !init.empty()) {
@@ -188,19 +245,20 @@ void worker_main(int memfd, int doorbell, pid_t parent) noexcept {
         code = exit_initializer_failed;
       }
     }
-    h.worker_pid = ::getpid();
-    w.send(record_kind::hello, 0, hello_message(error));
+    w.send(record_kind::hello, 0, 0, hello_message(error));
     if (!error.empty())
       ::_exit(code);
 
     std::vector<std::byte> message;
+    std::uint64_t id = 0;
     std::uint32_t done = 0;
-    while (w.receive(message)) {
+    while (w.receive(message, id)) {
       reply.clear();
+      test_access.call_id = id;
       run_call(message, reply);
       ++done;
       bool const retiring = sh.max_tasks != 0 && done == sh.max_tasks;
-      w.send(record_kind::reply, retiring ? record_retiring : 0, reply);
+      w.send(record_kind::reply, retiring ? record_retiring : 0, id, reply);
       if (retiring)
         break;
     }
@@ -213,7 +271,7 @@ void worker_main(int memfd, int doorbell, pid_t parent) noexcept {
   ::_exit(exit_setup_failed);
 }
 
-void forkserver_main(int socket, pid_t parent) noexcept {
+void forkserver_main(int socket, pid_t parent, std::string const& refusal) noexcept {
   tie_to_parent(parent);
   pid_t const self = ::getpid();
   sigset_t mask;
@@ -222,6 +280,7 @@ void forkserver_main(int socket, pid_t parent) noexcept {
   ::sigprocmask(SIG_BLOCK, &mask, nullptr);
   int const sfd = ::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   std::vector<pid_t> children;
+  std::string const worker_title = role_title("worker");
 
   auto send = [socket](forkserver_message const& m) {
     while (::send(socket, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR) {
@@ -234,7 +293,7 @@ void forkserver_main(int socket, pid_t parent) noexcept {
       if (pid <= 0)
         return;
       std::erase(children, pid);
-      send({forkserver_message::exited, 0, pid, status});
+      send({forkserver_message::exited, 0, pid, status, {}});
     }
   };
 
@@ -263,71 +322,41 @@ void forkserver_main(int socket, pid_t parent) noexcept {
       ssize_t const n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC);
       if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
         break; // the pool is gone
-      if (n != sizeof m || m.kind != forkserver_message::spawn_request)
-        continue;
+      if (n == sizeof m && m.kind == forkserver_message::shut_down)
+        break;
       int fd[2] = {-1, -1};
       for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
             c->cmsg_len == CMSG_LEN(2 * sizeof(int)))
           std::memcpy(fd, CMSG_DATA(c), sizeof fd);
-      if (fd[0] < 0 || fd[1] < 0)
+      if (n != sizeof m || m.kind != forkserver_message::spawn_request || fd[0] < 0 ||
+          fd[1] < 0) {
+        for (int f : fd)
+          if (f >= 0)
+            ::close(f);
         continue;
+      }
       pid_t const pid = ::fork();
       if (pid == 0) {
         ::close(socket);
         ::close(sfd);
         ::sigprocmask(SIG_UNBLOCK, &mask, nullptr);
-        worker_main(fd[0], fd[1], self);
+        name_this_process("cf-worker", worker_title);
+        worker_main(fd[0], fd[1], self, refusal);
       }
       ::close(fd[0]);
       ::close(fd[1]);
       if (pid > 0)
         children.push_back(pid);
-      send({forkserver_message::spawned, m.worker, pid > 0 ? pid : -errno, 0});
+      send({forkserver_message::spawned, m.worker, pid > 0 ? pid : -errno, 0, {}});
     }
   }
-  // The pool closed the socket or died: no worker outlives it.
+  // The pool said so, closed the socket or died: no worker outlives it.
   for (pid_t pid : children)
     ::kill(pid, SIGKILL);
   for (pid_t pid : children)
     ::waitpid(pid, nullptr, 0);
   ::_exit(0);
-}
-
-// An exec'd worker or fork server inherits every descriptor of the program
-// that was not close-on-exec (Python's spawn closes them too): keep only
-// the standard streams and its own.
-void close_other_fds(std::vector<int> keep) noexcept {
-  keep.push_back(2);
-  std::sort(keep.begin(), keep.end());
-  unsigned from = 3;
-  for (int fd : keep) {
-    if (fd >= static_cast<int>(from)) {
-      if (static_cast<unsigned>(fd) > from)
-        ::syscall(SYS_close_range, from, static_cast<unsigned>(fd) - 1, 0u);
-      from = static_cast<unsigned>(fd) + 1;
-    }
-  }
-  ::syscall(SYS_close_range, from, ~0u, 0u);
-}
-
-void run_role_if_requested() noexcept {
-  char const* role = std::getenv(role_variable);
-  if (!role)
-    return;
-  std::string const value = role;
-  ::unsetenv(role_variable); // the tasks' own child processes are not workers
-  int a = -1, b = -1, p = -1;
-  if (std::sscanf(value.c_str(), "forkserver %d %d", &a, &p) == 2) {
-    close_other_fds({a});
-    forkserver_main(a, p);
-  }
-  if (std::sscanf(value.c_str(), "worker %d %d %d", &a, &b, &p) == 3) {
-    close_other_fds({a, b});
-    worker_main(a, b, p);
-  }
-  std::fprintf(stderr, "concurrent-futures: unknown %s=%s; ignored\n", role_variable,
-               value.c_str());
 }
 
 } // namespace concurrent::futures::detail::process
