@@ -68,6 +68,7 @@ completion_queue::~completion_queue() {
     std::lock_guard lock(impl_->mutex);
     if (auto* op = std::exchange(impl_->consumer, nullptr)) {
       op->queue_ = nullptr;
+      op->range_gone_ = true; // read by the invoker, after fire()'s post
       op->fire(async_op_base::reason::cancelled);
     }
   }

@@ -17,8 +17,9 @@ char const* error::what() const noexcept {
 }
 
 cancelled_error::cancelled_error()
-    : error("the future was cancelled before it ran (cancel() or "
-            "shutdown(cancel_futures=true))") {}
+    : error("the future was cancelled before it ran (by cancel(), "
+            "shutdown(cancel_futures=true), a cancelled co_await or async_wait on it, "
+            "or a cancelled parent)") {}
 
 timeout_error::timeout_error() : error("the future did not finish within the timeout") {}
 

@@ -127,7 +127,22 @@ void thread_pool_core::after_push(push_outcome out) {
   if (out.wake)
     wake_one();
   if (out.spawn)
-    spawn();
+    start_thread();
+}
+
+void thread_pool_core::start_thread() {
+  // Python's Thread.start() returns once the new thread runs, and under the
+  // GIL that thread takes a queued call before the submitter goes on. Left
+  // to race, a shutdown(cancel_futures) right after the submits could empty
+  // the queue before any new thread took a call, cancelling every one of
+  // them. Threads start only lazily, up to max_workers, so the wait is off
+  // the steady path; it does not include the initializer, which runs after
+  // the first task is taken.
+  thread_start start;
+  if (!spawn(&start))
+    return;
+  std::unique_lock lock(mutex_);
+  first_taken_.wait(lock, [&start] { return start.taken; });
 }
 
 void thread_pool_core::submit(task_node& task) {
@@ -188,14 +203,14 @@ void thread_pool_core::wake_all() noexcept {
   futex_wake_all(wake_sequence_);
 }
 
-void thread_pool_core::spawn() {
+bool thread_pool_core::spawn(thread_start* start) {
   std::exception_ptr failure;
   {
     std::lock_guard lock(threads_mutex_);
     std::size_t const index = created_;
     try {
       threads_.emplace_back(
-          [self = shared_from_this(), index] { self->worker_main(index); });
+          [self = shared_from_this(), index, start] { self->worker_main(index, start); });
       ++created_;
       started_.store(created_, std::memory_order_relaxed);
     } catch (...) {
@@ -224,6 +239,7 @@ void thread_pool_core::spawn() {
     }
   }
   notify_threads_changed();
+  return !failure;
 }
 
 void thread_pool_core::notify_threads_changed() noexcept {
@@ -242,9 +258,13 @@ void thread_pool_core::worker_exit() noexcept {
   notify_threads_changed();
 }
 
-void thread_pool_core::worker_main(std::size_t index) {
+void thread_pool_core::worker_main(std::size_t index, thread_start* start) {
   current_core = this;
   set_thread_name(options_.thread_name_prefix, index);
+  // Taken before the initializer, so the thread's starter waits for the
+  // thread, not for the initializer (which Thread.start() does not wait
+  // for either). The task is still pending: cancel() still stops it.
+  task_node* first = take_first_task(start);
   if (options_.initializer) {
     try {
       options_.initializer();
@@ -252,14 +272,30 @@ void thread_pool_core::worker_main(std::size_t index) {
       std::string const what = what_of(std::current_exception());
       std::string const line = "Exception in initializer: " + what + "\n";
       std::fputs(line.c_str(), stderr);
-      break_pool(what);
+      break_pool(what, first);
       worker_exit();
       return;
     }
   }
+  if (first != nullptr)
+    first->run(*this);
   while (task_node* t = next_task())
     t->run(*this);
   worker_exit();
+}
+
+task_node* thread_pool_core::take_first_task(thread_start* start) noexcept {
+  task_node* first;
+  {
+    std::lock_guard lock(mutex_);
+    first = pop_locked();
+    if (start == nullptr)
+      return first;
+    // The starter's frame: not touched once the lock is released.
+    start->taken = true;
+  }
+  first_taken_.notify_all();
+  return first;
 }
 
 task_node* thread_pool_core::next_task() noexcept {
@@ -326,7 +362,7 @@ void thread_pool_core::work_finished() noexcept {
   }
 }
 
-void thread_pool_core::break_pool(std::string reason) noexcept {
+void thread_pool_core::break_pool(std::string reason, task_node* held) noexcept {
   task_node* queued = nullptr;
   std::string message;
   try {
@@ -340,6 +376,12 @@ void thread_pool_core::break_pool(std::string reason) noexcept {
     broken_ = true;
     broken_reason_ = message;
     queued = take_all_locked().head;
+  }
+  // The held task would still be queued in Python, whose worker takes a
+  // task only after its initializer: it fails first, as it would start first.
+  if (held != nullptr) {
+    held->next_task = queued;
+    queued = held;
   }
   // One exception object per future, as CPython main does: a shared one
   // would be released by whichever thread drops the last future.
@@ -388,8 +430,9 @@ void thread_pool_core::shutdown(bool wait, bool cancel_futures) {
   // as_completed() return instead of hanging.
   abandon_all(cancelled.head, [] { return std::exception_ptr(); });
   wake_all();
+  // Nobody submitted what this thread is for: no one waits for it to start.
   if (spawn_thread)
-    spawn();
+    spawn(nullptr);
   if (wait)
     join_workers();
 }

@@ -305,6 +305,9 @@ BOOST_AUTO_TEST_CASE(async_next_cancellation_loses_no_future, *utf::timeout(60))
   ioc.run();
   ioc.restart();
   BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+  std::string const what = test::cancelled_what(error);
+  BOOST_TEST(what.starts_with("async_next was cancelled, not the futures"), what);
+  BOOST_TEST(!test::mentions(what, "before it ran"), what);
   p.set_result(5);
   std::optional<cf::future<int>> got;
   pending.async_next(boost::asio::bind_executor(
@@ -328,6 +331,9 @@ BOOST_AUTO_TEST_CASE(destroying_as_completed_cancels_a_pending_async_next,
   p.set_result(1); // nothing may reach the destroyed queue
   ioc.run();
   BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+  std::string const what = test::cancelled_what(error);
+  BOOST_TEST(test::mentions(what, "its as_completed was destroyed"), what);
+  BOOST_TEST(!test::mentions(what, "before it ran"), what);
 }
 
 BOOST_AUTO_TEST_CASE(async_next_stress_with_a_pool, *utf::timeout(120)) {

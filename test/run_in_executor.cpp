@@ -161,9 +161,47 @@ BOOST_AUTO_TEST_CASE(cancelling_the_coroutine_cancels_a_queued_call, *utf::timeo
   signal.emit(asio::cancellation_type::terminal);
   ioc.run();
   BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+  BOOST_TEST(test::mentions(test::cancelled_what(error), "cancelled before it ran"));
   gate.set();
   pool.shutdown(true);
   BOOST_TEST(!ran.load());
+}
+
+BOOST_AUTO_TEST_CASE(cancelling_the_coroutine_leaves_a_running_call, *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  test::event started, gate;
+  std::atomic<bool> ran{false};
+  asio::io_context ioc;
+  asio::cancellation_signal signal;
+  std::exception_ptr error;
+  bool finished = false;
+  asio::co_spawn(
+      ioc,
+      [&]() -> awaitable<void> {
+        co_await cf::async_run_in_executor(
+            pool,
+            [&] {
+              started.set();
+              gate.wait();
+              ran = true;
+            },
+            use_awaitable);
+      },
+      asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e) {
+        error = e;
+        finished = true;
+      }));
+  ioc.poll();
+  BOOST_TEST_REQUIRE(started.wait());
+  signal.emit(asio::cancellation_type::terminal);
+  ioc.run(); // returns while the call still runs
+  BOOST_TEST_REQUIRE(finished);
+  std::string const what = test::cancelled_what(error);
+  BOOST_TEST(what.starts_with("the wait was cancelled, not the future"), what);
+  BOOST_TEST(test::mentions(what, "left to finish"), what);
+  gate.set();
+  pool.shutdown(true);
+  BOOST_TEST(ran.load());
 }
 
 BOOST_AUTO_TEST_CASE(to_thread_uses_the_contexts_default_executor, *utf::timeout(60)) {

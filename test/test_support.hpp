@@ -236,6 +236,23 @@ inline void wait_until_sleeping(pid_t tid) {
   }
 }
 
+/// The message of the cf::cancelled_error in `e`; empty for anything else.
+inline std::string cancelled_what(std::exception_ptr e) {
+  try {
+    if (e)
+      std::rethrow_exception(e);
+  } catch (cf::cancelled_error const& c) {
+    return c.what();
+  } catch (...) {
+  }
+  return {};
+}
+
+/// Whether `text` contains `part`.
+inline bool mentions(std::string const& text, char const* part) {
+  return text.find(part) != std::string::npos;
+}
+
 // The order in which tasks start, recorded by the tasks themselves.
 class start_log {
 public:

@@ -325,6 +325,9 @@ BOOST_AUTO_TEST_CASE(async_wait_cancellation_leaves_the_futures, *utf::timeout(6
   signal.emit(boost::asio::cancellation_type::total);
   ioc.run();
   BOOST_CHECK_THROW(std::rethrow_exception(error), cf::cancelled_error);
+  std::string const what = test::cancelled_what(error);
+  BOOST_TEST(what.starts_with("the wait was cancelled, not the futures"), what);
+  BOOST_TEST(!test::mentions(what, "before it ran"), what);
   for (auto& f : futures)
     BOOST_TEST(!f.done());
   for (auto& p : promises)

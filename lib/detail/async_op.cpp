@@ -6,6 +6,8 @@
 
 #include <concurrent/futures/detail/async_op.hpp>
 
+#include <concurrent/futures/exceptions.hpp>
+
 #include "wait_condition.hpp"
 
 #include <thread>
@@ -13,6 +15,31 @@
 namespace concurrent::futures::detail {
 
 namespace asio = boost::asio;
+
+std::exception_ptr cancelled_wait_error(cancelled_wait what) noexcept {
+  // The default message says the task was cancelled before it ran; a
+  // cancelled wait must not claim that of a task that ran and returned.
+  char const* message = "";
+  switch (what) {
+  case cancelled_wait::running_task:
+    message = "the wait was cancelled, not the future: its task had already started, "
+              "so it was left to finish and its result is dropped";
+    break;
+  case cancelled_wait::future_set:
+    message = "the wait was cancelled, not the futures: they are left as they were "
+              "(those not done go on)";
+    break;
+  case cancelled_wait::next_completed:
+    message = "async_next was cancelled, not the futures: they are left as they were, "
+              "and the next async_next or next() yields the one this would have";
+    break;
+  case cancelled_wait::range_gone:
+    message = "async_next was cancelled because its as_completed was destroyed, not "
+              "the futures: they are left as they were";
+    break;
+  }
+  return std::make_exception_ptr(cancelled_error(message));
+}
 
 bool async_op_base::fire(reason why) noexcept {
   if (fired_.exchange(true, std::memory_order_acq_rel))

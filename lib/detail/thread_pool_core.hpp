@@ -98,6 +98,11 @@ private:
   // Throws, having changed nothing, only when a new priority's lane cannot
   // be allocated.
   push_outcome push_locked(task_node& task);
+  // A thread started for a queued item: set under mutex_ once the thread
+  // has taken its first task (or found none), which its starter waits for.
+  struct thread_start {
+    bool taken = false;
+  };
   void after_push(push_outcome out);
   task_node* pop_locked() noexcept;
   // Every queued task, in the order they would have started.
@@ -107,10 +112,16 @@ private:
   static void abandon_all(task_node* chain, Reason reason) noexcept;
   void wake_one() noexcept;
   void wake_all() noexcept;
-  void spawn();
-  void worker_main(std::size_t index);
+  // Starts the thread reserved by a push and returns once it has taken its
+  // first task.
+  void start_thread();
+  // False if no thread could be created (the reservation is given back).
+  bool spawn(thread_start* start);
+  void worker_main(std::size_t index, thread_start* start);
+  task_node* take_first_task(thread_start* start) noexcept;
   task_node* next_task() noexcept;
-  void break_pool(std::string reason) noexcept;
+  // `held`, the breaking thread's first task, fails with the queued ones.
+  void break_pool(std::string reason, task_node* held) noexcept;
   void join_workers();
   void worker_exit() noexcept;
   void notify_threads_changed() noexcept;
@@ -147,6 +158,8 @@ private:
 
   std::mutex threads_mutex_;
   std::condition_variable threads_changed_;
+  // With mutex_ (see thread_start); kept here, off the queue's cache lines.
+  std::condition_variable first_taken_;
   std::deque<std::thread> threads_; // stable references while joining
   std::size_t created_ = 0;
   std::mutex join_mutex_;

@@ -308,6 +308,7 @@ BOOST_AUTO_TEST_CASE(cancelling_before_start_cancels_the_task, *utf::timeout(60)
   ioc.run();
   BOOST_TEST_REQUIRE(c.finished);
   BOOST_CHECK_THROW(std::rethrow_exception(c.error), cf::cancelled_error);
+  BOOST_TEST(test::mentions(test::cancelled_what(c.error), "cancelled before it ran"));
   BOOST_TEST(f.cancelled());
   gate.set();
   pool.shutdown(true);
@@ -332,10 +333,49 @@ BOOST_AUTO_TEST_CASE(cancelling_after_start_leaves_the_task_running, *utf::timeo
   ioc.run(); // returns without the task finishing: the wait was abandoned
   BOOST_TEST_REQUIRE(c.finished);
   BOOST_CHECK_THROW(std::rethrow_exception(c.error), cf::cancelled_error);
+  // Says what happened: the wait, not the task, was cancelled.
+  std::string const what = test::cancelled_what(c.error);
+  BOOST_TEST(what.starts_with("the wait was cancelled, not the future"), what);
+  BOOST_TEST(test::mentions(what, "left to finish"), what);
+  BOOST_TEST(!test::mentions(what, "before it ran"), what);
   BOOST_TEST(f.running());
   BOOST_TEST(!f.cancelled());
   gate.set();
   BOOST_TEST(f.result() == 7);
+}
+
+// The same through async_wait and a slot, with the task then returning: the
+// wait's error still says the task was left running, not cancelled.
+BOOST_AUTO_TEST_CASE(cancelled_async_wait_on_a_running_task_says_it_was_left_running,
+                     *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  test::event started, gate;
+  auto f = pool.submit([&] {
+    started.set();
+    gate.wait();
+    return 7;
+  });
+  BOOST_TEST_REQUIRE(started.wait());
+  asio::io_context ioc;
+  asio::cancellation_signal signal;
+  std::exception_ptr error;
+  bool called = false;
+  f.async_wait(asio::bind_cancellation_slot(
+      signal.slot(), asio::bind_executor(ioc, [&](std::exception_ptr e, int) {
+        error = e;
+        called = true;
+      })));
+  ioc.poll();
+  BOOST_TEST_REQUIRE(!called);
+  signal.emit(asio::cancellation_type::partial);
+  gate.set();
+  BOOST_TEST(f.result() == 7); // the task ran and returned
+  ioc.run();
+  BOOST_TEST_REQUIRE(called);
+  std::string const what = test::cancelled_what(error);
+  BOOST_TEST(what.starts_with("the wait was cancelled, not the future"), what);
+  BOOST_TEST(test::mentions(what, "its result is dropped"), what);
+  BOOST_TEST(!f.cancelled());
 }
 
 BOOST_AUTO_TEST_CASE(total_cancellation_of_a_running_task_is_ignored, *utf::timeout(60)) {

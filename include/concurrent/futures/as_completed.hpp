@@ -45,6 +45,7 @@ protected:
 
   std::size_t unfinished_ = 0; // for the timeout message
   std::size_t total_ = 0;
+  bool range_gone_ = false; // fired as cancelled by the queue's destructor
 
 private:
   friend class completion_queue;
@@ -190,7 +191,8 @@ public:
    * `future<T>::async_wait`.
    *
    * @par Per-Operation Cancellation
-   * Every type completes it with `cancelled_error`; no future is lost: the
+   * Every type completes it with `cancelled_error`, whose message says that
+   * `async_next`, not the futures, was cancelled; no future is lost: the
    * next call returns the one that would have been returned.
    *
    * @code

@@ -271,9 +271,12 @@ public:
    *
    * @par Per-Operation Cancellation
    * All types cancel the future's task if it has not started; the wait then
-   * completes with `cancelled_error` (asyncio's `wrap_future`). If the task
-   * already runs, `terminal` and `partial` complete the wait at once with
-   * `cancelled_error` and leave the task running; `total` is then ignored.
+   * completes with `cancelled_error` (asyncio's `wrap_future`), whose message
+   * says the future was cancelled before it ran. If the task already runs,
+   * `terminal` and `partial` complete the wait at once with `cancelled_error`
+   * and leave the task running; the message then says that the wait, not the
+   * future, was cancelled and that the result is dropped. `total` is then
+   * ignored.
    *
    * @par Thread Safety
    * Safe to call from any thread, also on a future others wait on; each

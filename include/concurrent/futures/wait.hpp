@@ -135,8 +135,9 @@ using set_wait_signature = void(std::exception_ptr, done_and_not_done<range_futu
  * The handler runs on its associated executor; see `future<T>::async_wait`.
  *
  * @par Per-Operation Cancellation
- * Every type completes the wait at once with `cancelled_error`; the futures
- * are left alone (as `asyncio.wait`). This is also the way to bound it by
+ * Every type completes the wait at once with `cancelled_error`, whose
+ * message says the wait, not the futures, was cancelled; the futures are
+ * left alone (as `asyncio.wait`). This is also the way to bound it by
  * another event: `co_await (cf::async_wait(fs, cf::all_completed,
  * asio::use_awaitable) || timer.async_wait(asio::use_awaitable))`.
  *

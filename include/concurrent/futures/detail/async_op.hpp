@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -24,6 +25,20 @@
 namespace concurrent::futures::detail {
 
 class async_op_service;
+
+/// A wait that was cancelled without its futures: which one it was.
+enum class cancelled_wait : std::uint8_t {
+  running_task,   ///< a wait on one future whose task had already started
+  future_set,     ///< `async_wait` on a set
+  next_completed, ///< `as_completed::async_next`
+  range_gone,     ///< `async_next` pending when its `as_completed` was destroyed
+};
+
+/// The `cancelled_error` such a wait completes with: its message says that
+/// the wait was cancelled, not the futures, and what became of them (a
+/// cancelled future's own error says it was cancelled before it ran).
+CONCURRENT_FUTURES_DECL std::exception_ptr
+cancelled_wait_error(cancelled_wait what) noexcept;
 
 /// The handler-independent half of an asynchronous wait.
 /**

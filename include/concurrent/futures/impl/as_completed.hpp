@@ -61,7 +61,8 @@ private:
     this->free();
     std::exception_ptr e;
     if (why == async_op_base::reason::cancelled)
-      e = std::make_exception_ptr(cancelled_error());
+      e = cancelled_wait_error(this->range_gone_ ? cancelled_wait::range_gone
+                                                 : cancelled_wait::next_completed);
     else if (why == async_op_base::reason::timed_out)
       e = std::make_exception_ptr(timeout_error(std::to_string(unfinished) + " (of " +
                                                 std::to_string(total) +

@@ -89,8 +89,10 @@ private:
     auto up = this->release_for_upcall();
     this->free();
     auto& s = *future_access::state(f);
-    std::exception_ptr e = cancelled_wait ? std::make_exception_ptr(cancelled_error())
-                                          : outcome_exception(s);
+    // Fired as cancelled only when cancel() failed: the task had started.
+    std::exception_ptr e = cancelled_wait
+                               ? cancelled_wait_error(cancelled_wait::running_task)
+                               : outcome_exception(s);
     if constexpr (std::is_void_v<T>)
       std::move(up.handler)(std::move(e));
     else if (e)

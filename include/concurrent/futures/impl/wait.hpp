@@ -93,7 +93,7 @@ private:
     std::shared_ptr<watcher> w = std::move(watcher_);
     this->free();
     if (cancelled) {
-      std::move(up.handler)(std::make_exception_ptr(cancelled_error()),
+      std::move(up.handler)(cancelled_wait_error(cancelled_wait::future_set),
                             done_and_not_done<Future>{});
       return;
     }
