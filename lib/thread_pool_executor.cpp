@@ -261,10 +261,13 @@ void thread_pool_core::worker_exit() noexcept {
 void thread_pool_core::worker_main(std::size_t index, thread_start* start) {
   current_core = this;
   set_thread_name(options_.thread_name_prefix, index);
-  // Taken before the initializer, so the thread's starter waits for the
-  // thread, not for the initializer (which Thread.start() does not wait
-  // for either). The task is still pending: cancel() still stops it.
-  task_node* first = take_first_task(start);
+  // Python's worker runs its initializer before it takes a call, and
+  // Thread.start() does not wait for the initializer: with one, the starter
+  // is released before it and the calls stay queued (a shutdown with
+  // cancel_futures cancels them, as in Python). Without one, the thread
+  // takes its first call at once. The task is still pending: cancel()
+  // still stops it.
+  task_node* first = take_first_task(start, /*take=*/!options_.initializer);
   if (options_.initializer) {
     try {
       options_.initializer();
@@ -284,11 +287,11 @@ void thread_pool_core::worker_main(std::size_t index, thread_start* start) {
   worker_exit();
 }
 
-task_node* thread_pool_core::take_first_task(thread_start* start) noexcept {
+task_node* thread_pool_core::take_first_task(thread_start* start, bool take) noexcept {
   task_node* first;
   {
     std::lock_guard lock(mutex_);
-    first = pop_locked();
+    first = take ? pop_locked() : nullptr;
     if (start == nullptr)
       return first;
     // The starter's frame: not touched once the lock is released.

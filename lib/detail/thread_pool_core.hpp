@@ -118,7 +118,8 @@ private:
   // False if no thread could be created (the reservation is given back).
   bool spawn(thread_start* start);
   void worker_main(std::size_t index, thread_start* start);
-  task_node* take_first_task(thread_start* start) noexcept;
+  // Pops the first task if `take`; releases the thread's starter either way.
+  task_node* take_first_task(thread_start* start, bool take) noexcept;
   task_node* next_task() noexcept;
   // `held`, the breaking thread's first task, fails with the queued ones.
   void break_pool(std::string reason, task_node* held) noexcept;
