@@ -120,13 +120,6 @@ cf::process_pool_options one_worker(cf::start_method m) {
 
 } // namespace
 
-namespace concurrent::futures {
-// Boost.Test prints a data case's sample.
-std::ostream& operator<<(std::ostream& os, start_method m) {
-  return os << (m == start_method::spawn ? "spawn" : "forkserver");
-}
-} // namespace concurrent::futures
-
 BOOST_AUTO_TEST_SUITE(priority)
 
 // ---------------------------------------------------------------- thread pool

@@ -46,18 +46,8 @@
 
 // ThreadSanitizer: every case runs under it, with forkserver and spawn. The
 // workers are single-threaded and the fork server is exec'd, so no child
-// starts threads after a multithreaded fork. Left out under TSan: the
-// start_method::fork variants. TSan runs a thread of its own in the test
-// process once any thread has started, and start_method::fork (rightly)
-// refuses a multithreaded program; fork_refuses_a_multithreaded_program
-// still runs.
-#if defined(__SANITIZE_THREAD__)
-#define CF_TEST_UNDER_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CF_TEST_UNDER_TSAN 1
-#endif
-#endif
+// starts threads after a multithreaded fork; fork_refuses_a_multithreaded_program
+// still runs (test::all_methods says what is left out).
 
 namespace utf = boost::unit_test;
 namespace bdata = boost::unit_test::data;
@@ -224,22 +214,12 @@ int fail_at_25(int x) {
 
 // ---------------------------------------------------------------- helpers
 
-std::vector<cf::start_method> const all_methods = {cf::start_method::forkserver,
-                                                   cf::start_method::spawn,
-#ifndef CF_TEST_UNDER_TSAN
-                                                   cf::start_method::fork
-#endif
-};
+using test::all_methods;
 
 std::string name_of(cf::start_method m) {
-  switch (m) {
-  case cf::start_method::forkserver:
-    return "forkserver";
-  case cf::start_method::spawn:
-    return "spawn";
-  default:
-    return "fork";
-  }
+  std::ostringstream os;
+  os << m;
+  return os.str();
 }
 
 cf::process_pool_options with(cf::start_method m, int workers) {
@@ -254,13 +234,6 @@ using test::leak_check;
 using test::wait_gone;
 
 } // namespace
-
-namespace concurrent::futures {
-// Boost.Test prints a data case's sample.
-std::ostream& operator<<(std::ostream& os, start_method m) {
-  return os << name_of(m);
-}
-} // namespace concurrent::futures
 
 BOOST_AUTO_TEST_SUITE(process_pool_executor)
 

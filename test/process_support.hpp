@@ -8,8 +8,10 @@
 #define CONCURRENT_FUTURES_TEST_PROCESS_SUPPORT_HPP
 
 // What the process-pool tests look at from outside: processes in /proc, this
-// process' descriptors, and shared memory of ours; and the leak check every
-// case of theirs ends with.
+// process' descriptors, and shared memory of ours; the leak check every
+// case of theirs ends with; and the start methods they run with.
+
+#include <concurrent/futures/process_pool_executor.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -20,6 +22,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -27,7 +30,50 @@
 #include <thread>
 #include <vector>
 
+// Sanitizer builds: CF_TEST_SANITIZED for either, CF_TEST_UNDER_TSAN for
+// ThreadSanitizer (gcc says so with a macro, clang with __has_feature).
+#if defined(__SANITIZE_THREAD__)
+#define CF_TEST_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CF_TEST_UNDER_TSAN 1
+#endif
+#endif
+#if defined(CF_TEST_UNDER_TSAN) || defined(__SANITIZE_ADDRESS__)
+#define CF_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CF_TEST_SANITIZED 1
+#endif
+#endif
+
+namespace concurrent::futures {
+// Boost.Test prints a data case's sample.
+inline std::ostream& operator<<(std::ostream& os, start_method m) {
+  return os << (m == start_method::forkserver ? "forkserver"
+                : m == start_method::spawn    ? "spawn"
+                                              : "fork");
+}
+} // namespace concurrent::futures
+
 namespace test {
+
+/// Every start method a case runs with. Left out under TSan: fork. TSan
+/// runs a thread of its own in the test process once any thread has
+/// started, and start_method::fork (rightly) refuses a multithreaded
+/// program.
+inline std::vector<concurrent::futures::start_method> const all_methods = {
+    concurrent::futures::start_method::forkserver,
+    concurrent::futures::start_method::spawn,
+#ifndef CF_TEST_UNDER_TSAN
+    concurrent::futures::start_method::fork
+#endif
+};
+
+/// The start methods that exec a fresh copy of the program.
+inline std::vector<concurrent::futures::start_method> const exec_methods = {
+    concurrent::futures::start_method::forkserver,
+    concurrent::futures::start_method::spawn};
 
 /// True once `pid` has exited (gone, or a zombie nobody reaped yet).
 inline bool process_gone(int pid) {

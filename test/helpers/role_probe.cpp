@@ -16,10 +16,9 @@
 
 #include <concurrent/futures/process_pool_executor.hpp>
 
-#include <detail/process/channel.hpp>
-#include <detail/process/memfd.hpp>
 #include <detail/process/modules.hpp>
-#include <detail/process/worker.hpp>
+
+#include "forged_channel.hpp"
 
 #include <spawn.h>
 #include <sys/eventfd.h>
@@ -45,26 +44,10 @@ int write_marker(std::string path) {
 }
 
 int forge(char const* exe, std::string const& marker) {
-  std::vector<std::byte> setup(sizeof(dp::setup_header));
-  auto const modules = dp::encode_module_table();
-  dp::setup_header const sh{static_cast<std::uint32_t>(modules.size()), 0, 0};
-  std::memcpy(setup.data(), &sh, sizeof sh);
-  setup.insert(setup.end(), modules.begin(), modules.end());
-
-  auto const ring_bytes = dp::channel::default_ring_bytes;
-  int const memfd = dp::create_memfd(
-      "concurrent-futures-worker",
-      dp::channel::region_size(ring_bytes, static_cast<std::uint32_t>(setup.size())));
-  auto region = dp::map_memfd(memfd);
-  auto* h = ::new (region.get_address()) dp::channel_header();
-  h->ring_bytes = ring_bytes;
-  h->setup_bytes = static_cast<std::uint32_t>(setup.size());
   dp::role_secret const secret = dp::make_role_secret();
-  std::memcpy(h->secret, secret.data(), secret.size());
-  std::memcpy(static_cast<std::byte*>(region.get_address()) + dp::channel::setup_offset,
-              setup.data(), setup.size());
-  h->magic = dp::channel_magic;
-  dp::channel ch(std::move(region));
+  auto forged = test::forge_channel(dp::encode_module_table(), secret);
+  int const memfd = forged.memfd;
+  dp::channel& ch = forged.chan;
 
   std::vector<std::byte> call;
   cf::detail::encode_call(call, &write_marker, marker);

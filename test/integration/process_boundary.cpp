@@ -18,6 +18,7 @@
 #include <detail/process/memfd.hpp>
 #include <detail/process/worker.hpp>
 
+#include "helpers/forged_channel.hpp"
 #include "process_support.hpp"
 #include "test_support.hpp"
 
@@ -48,14 +49,6 @@
 #include <string_view>
 #include <thread>
 #include <vector>
-
-#if defined(__SANITIZE_THREAD__)
-#define CF_TEST_UNDER_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CF_TEST_UNDER_TSAN 1
-#endif
-#endif
 
 namespace utf = boost::unit_test;
 namespace bdata = boost::unit_test::data;
@@ -259,38 +252,17 @@ std::size_t lines(std::string const& s) {
   return n;
 }
 
-// A worker's shared memory as a pool lays it out, holding `secret`, at a
-// memfd named as the pool names it; the caller closes it.
+// A worker's shared memory as a pool lays it out, holding `secret` and an
+// empty module table, with a stop waiting in its ring; the caller closes it.
 int fake_channel(dp::role_secret const& secret) {
-  std::uint32_t const ring = dp::channel::default_ring_bytes;
-  std::vector<std::byte> setup(sizeof(dp::setup_header) + 8); // no modules, no init
-  dp::setup_header const sh{8, 0, 0};
-  std::memcpy(setup.data(), &sh, sizeof sh);
-  int const fd = dp::create_memfd(
-      "concurrent-futures-worker",
-      dp::channel::region_size(ring, static_cast<std::uint32_t>(setup.size())));
-  auto region = dp::map_memfd(fd);
-  auto* h = ::new (region.get_address()) dp::channel_header();
-  h->ring_bytes = ring;
-  h->setup_bytes = static_cast<std::uint32_t>(setup.size());
-  std::memcpy(h->secret, secret.data(), secret.size());
-  std::memcpy(static_cast<std::byte*>(region.get_address()) + dp::channel::setup_offset,
-              setup.data(), setup.size());
-  h->magic = dp::channel_magic;
-  dp::channel ch(std::move(region));
-  ch.requests().try_write(dp::record_kind::stop, 0, 0, {});
-  return fd;
+  std::vector<std::byte> modules;
+  cf::codec_writer(modules).write(std::uint64_t{0});
+  auto forged = test::forge_channel(modules, secret);
+  forged.chan.requests().try_write(dp::record_kind::stop, 0, 0, {});
+  return forged.memfd;
 }
 
-std::vector<cf::start_method> const spawned_methods = {cf::start_method::forkserver,
-                                                       cf::start_method::spawn};
-
-std::vector<cf::start_method> const all_methods = {cf::start_method::forkserver,
-                                                   cf::start_method::spawn,
-#ifndef CF_TEST_UNDER_TSAN
-                                                   cf::start_method::fork
-#endif
-};
+using test::all_methods;
 
 cf::process_pool_options with(cf::start_method m, int workers) {
   cf::process_pool_options o;
@@ -301,21 +273,13 @@ cf::process_pool_options with(cf::start_method m, int workers) {
 
 } // namespace
 
-namespace concurrent::futures {
-std::ostream& operator<<(std::ostream& os, start_method m) {
-  return os << (m == start_method::forkserver ? "forkserver"
-                : m == start_method::spawn    ? "spawn"
-                                              : "fork");
-}
-} // namespace concurrent::futures
-
 BOOST_AUTO_TEST_SUITE(process_boundary)
 
 // ------------------------------------------------- what a worker writes
 
 BOOST_TEST_DECORATOR(*utf::timeout(120))
 BOOST_DATA_TEST_CASE(a_worker_that_writes_into_its_ring_breaks_the_pool_and_says_so,
-                     bdata::xrange(10) * bdata::make(spawned_methods), kind, method) {
+                     bdata::xrange(10) * bdata::make(test::exec_methods), kind, method) {
   test::leak_check leaks;
   auto const what = static_cast<scribble>(kind);
   BOOST_TEST_MESSAGE("scribble: " << scribble_names[kind] << ", " << method);

@@ -15,6 +15,7 @@
 #include <concurrent/futures/process_pool_executor.hpp>
 
 #include "late_table.hpp"
+#include "process_support.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -46,14 +47,6 @@ std::vector<cf::start_method> const methods = {
     cf::start_method::forkserver, cf::start_method::spawn, cf::start_method::fork};
 
 } // namespace
-
-namespace concurrent::futures {
-std::ostream& operator<<(std::ostream& os, start_method m) {
-  return os << (m == start_method::forkserver ? "forkserver"
-                : m == start_method::spawn    ? "spawn"
-                                              : "fork");
-}
-} // namespace concurrent::futures
 
 BOOST_DATA_TEST_CASE(workers_see_every_static_object_constructed, bdata::make(methods),
                      method) {

@@ -51,21 +51,6 @@ namespace utf = boost::unit_test;
 namespace bdata = boost::unit_test::data;
 namespace fs = std::filesystem;
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-#define CF_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-#define CF_TEST_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_THREAD__)
-#define CF_TEST_UNDER_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CF_TEST_UNDER_TSAN 1
-#endif
-#endif
-
 namespace {
 
 int scale() {
@@ -124,29 +109,13 @@ void crash(int how) {
   }
 }
 
-std::vector<cf::start_method> const methods = {cf::start_method::forkserver,
-                                               cf::start_method::spawn,
-#ifndef CF_TEST_UNDER_TSAN
-                                               cf::start_method::fork
-#endif
-};
-
 } // namespace
-
-namespace concurrent::futures {
-std::ostream& operator<<(std::ostream& os, start_method m) {
-  return os << (m == start_method::forkserver ? "forkserver"
-                : m == start_method::spawn    ? "spawn"
-                                              : "fork");
-}
-} // namespace concurrent::futures
 
 BOOST_AUTO_TEST_SUITE(process_chaos)
 
 BOOST_TEST_DECORATOR(*utf::timeout(1800))
 BOOST_DATA_TEST_CASE(a_pool_killed_every_50ms_loses_and_repeats_nothing,
-                     bdata::make({cf::start_method::forkserver, cf::start_method::spawn}),
-                     method) {
+                     bdata::make(test::exec_methods), method) {
   std::int64_t const calls = 50'000 * scale() / sanitized_divisor;
   char log_template[] = "/tmp/cf-chaos-XXXXXX";
   int const log_fd = ::mkstemp(log_template);
@@ -278,8 +247,8 @@ BOOST_DATA_TEST_CASE(a_pool_killed_every_50ms_loses_and_repeats_nothing,
 }
 
 BOOST_TEST_DECORATOR(*utf::timeout(1200))
-BOOST_DATA_TEST_CASE(create_crash_destroy_cycles_leave_nothing, bdata::make(methods),
-                     method) {
+BOOST_DATA_TEST_CASE(create_crash_destroy_cycles_leave_nothing,
+                     bdata::make(test::all_methods), method) {
   int const cycles = 200 * scale() / sanitized_divisor;
   auto const fds = test::open_fds();
   auto const shm = test::shm_entries();

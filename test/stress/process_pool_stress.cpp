@@ -35,14 +35,6 @@
 
 namespace utf = boost::unit_test;
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-#define CF_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-#define CF_TEST_SANITIZED 1
-#endif
-#endif
-
 namespace {
 
 #ifdef CF_TEST_SANITIZED
