@@ -14,6 +14,8 @@
 #include <boost/serialization/vector.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <boost/core/demangle.hpp>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -24,6 +26,7 @@
 #include <cstring>
 #include <deque>
 #include <forward_list>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <list>
@@ -36,6 +39,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <typeinfo>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -106,6 +110,105 @@ struct counting_allocator {
   friend bool operator==(counting_allocator, counting_allocator) noexcept { return true; }
 };
 
+// Every byte allocated through it since the count was reset, freed or not:
+// past the limit it throws, and no codec makes a codec_error of that. What a
+// decoder loops for, it allocates for, so this bounds its time as well.
+std::size_t metered_total = 0;
+constexpr std::size_t metered_limit = std::size_t{64} << 20;
+
+struct over_metered_limit {};
+
+template <class T>
+struct metered {
+  using value_type = T;
+  metered() = default;
+  template <class U>
+  metered(metered<U> const&) noexcept {}
+  T* allocate(std::size_t n) {
+    if (n > (metered_limit - metered_total) / sizeof(T)) {
+      throw over_metered_limit();
+    }
+    metered_total += n * sizeof(T);
+    return std::allocator<T>().allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>().deallocate(p, n); }
+  friend bool operator==(metered, metered) noexcept { return true; }
+};
+
+// True when decoding a T from `bytes` throws codec_error, having allocated
+// at most metered_limit bytes through `metered`; says why not otherwise.
+template <class T>
+bool rejected_within_bounds(std::span<std::byte const> bytes) {
+  std::string const type = boost::core::demangle(typeid(T).name());
+  metered_total = 0;
+  try {
+    cf::codec_reader r(bytes);
+    (void)r.read<T>();
+    BOOST_TEST_MESSAGE(type << ": decoded");
+  } catch (cf::codec_error const&) {
+    return true;
+  } catch (over_metered_limit const&) {
+    BOOST_TEST_MESSAGE(type << ": allocated more than " << metered_limit << " bytes");
+  } catch (std::exception const& e) {
+    BOOST_TEST_MESSAGE(type << ": " << boost::core::demangle(typeid(e).name()) << ": "
+                            << e.what());
+  }
+  return false;
+}
+
+// Sanitizers keep freed memory aside and add their own to every allocation,
+// which makes resident memory no measure of what the code allocates.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool sanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool sanitized = true;
+#else
+constexpr bool sanitized = false;
+#endif
+#else
+constexpr bool sanitized = false;
+#endif
+
+// A "VmRSS:" or "VmHWM:" line of /proc/self/status, in bytes.
+std::size_t status_bytes(std::string const& key) {
+  std::ifstream status("/proc/self/status");
+  std::string word;
+  while (status >> word) {
+    if (word == key) {
+      std::size_t kib = 0;
+      status >> kib;
+      return kib * 1024;
+    }
+  }
+  return 0;
+}
+
+// How far resident memory rose above where it was while `fn` ran: the
+// kernel's high-water mark, reset first through /proc/self/clear_refs.
+// Nothing where that is not possible, or under a sanitizer.
+template <class F>
+std::optional<std::size_t> peak_rss_growth(F&& fn) {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5" << std::flush;
+  bool const measured = !sanitized && clear.good();
+  std::size_t const before = status_bytes("VmRSS:");
+  fn();
+  std::size_t const peak = status_bytes("VmHWM:");
+  if (!measured || peak == 0) {
+    return std::nullopt;
+  }
+  return peak > before ? peak - before : 0;
+}
+
+// Hashes every value alike: the worst case for an unordered container.
+struct same_hash {
+  template <class T>
+  std::size_t operator()(T const&) const noexcept {
+    return 0;
+  }
+};
+
 // ---------------------------------------------------------------- types
 
 enum class colour : std::uint8_t { red, green, blue };
@@ -141,7 +244,19 @@ struct with_const_field {
 };
 
 struct nothing {
-  bool operator==(nothing const&) const = default;
+  auto operator<=>(nothing const&) const = default;
+};
+
+// An aggregate of parts that encode to no bytes, bigger than one byte.
+struct two_nothings {
+  nothing a;
+  std::monostate b;
+  auto operator<=>(two_nothings const&) const = default;
+};
+
+// Its codec writes nothing and states no min_encoded_size.
+struct silent {
+  auto operator<=>(silent const&) const = default;
 };
 
 // Not an aggregate, no default constructor: only its codec can build one.
@@ -331,6 +446,12 @@ struct cf::codec<money> {
   static constexpr std::size_t min_encoded_size = sizeof(std::int64_t);
   static void encode(cf::codec_writer& w, money const& m) { w.write(m.cents()); }
   static money decode(cf::codec_reader& r) { return money(r.read<std::int64_t>()); }
+};
+
+template <>
+struct cf::codec<silent> {
+  static void encode(cf::codec_writer&, silent) {}
+  static silent decode(cf::codec_reader&) { return silent(); }
 };
 
 template <>
@@ -919,6 +1040,164 @@ BOOST_AUTO_TEST_CASE(huge_count_throws_before_allocating) {
   BOOST_TEST(decode_throws<std::vector<money>>(with_count(huge, 64)));
   BOOST_TEST(
       decode_throws<std::vector<std::uint64_t>>(with_count(~std::uint64_t{0}, 64)));
+}
+
+// ---------------------------------------------------------------- the cost of decoding
+
+namespace {
+
+template <class C>
+void check_rejected(std::span<std::byte const> bytes) {
+  BOOST_CHECK_MESSAGE(rejected_within_bounds<C>(bytes),
+                      "a count of elements that take no bytes, as a "
+                          << boost::core::demangle(typeid(C).name()));
+}
+
+// Every sequence of E, from a count of 2^60 and nothing else.
+template <class E>
+void check_sequences_of() {
+  auto const bytes = with_count(std::uint64_t{1} << 60, 0);
+  check_rejected<std::vector<E, metered<E>>>(bytes);
+  check_rejected<std::deque<E, metered<E>>>(bytes);
+  check_rejected<std::list<E, metered<E>>>(bytes);
+  check_rejected<std::forward_list<E, metered<E>>>(bytes);
+  check_rejected<
+      std::vector<std::vector<E, metered<E>>, metered<std::vector<E, metered<E>>>>>(
+      encode(std::vector<std::uint64_t>{1, std::uint64_t{1} << 60}));
+}
+
+// Every set and map of E: all its keys are equal, so that none is inserted.
+template <class E>
+void check_associative_of() {
+  using pair = std::pair<E const, E>;
+  auto const bytes = with_count(std::uint64_t{1} << 60, 0);
+  check_rejected<std::set<E, std::less<>, metered<E>>>(bytes);
+  check_rejected<std::multiset<E, std::less<>, metered<E>>>(bytes);
+  check_rejected<std::unordered_set<E, same_hash, std::equal_to<>, metered<E>>>(bytes);
+  check_rejected<std::unordered_multiset<E, same_hash, std::equal_to<>, metered<E>>>(
+      bytes);
+  check_rejected<std::map<E, E, std::less<>, metered<pair>>>(bytes);
+  check_rejected<std::multimap<E, E, std::less<>, metered<pair>>>(bytes);
+  check_rejected<std::unordered_map<E, E, same_hash, std::equal_to<>, metered<pair>>>(
+      bytes);
+  check_rejected<
+      std::unordered_multimap<E, E, same_hash, std::equal_to<>, metered<pair>>>(bytes);
+}
+
+} // namespace
+
+// The messages: 2^60 elements of a type that encodes to no bytes
+// allocated 2 GiB and threw std::bad_alloc, or, as a set, looped for over a
+// minute.
+BOOST_AUTO_TEST_CASE(count_of_empty_elements_is_a_codec_error_in_bounded_memory,
+                     *boost::unit_test::timeout(30)) {
+  std::vector<std::byte> const bytes = with_count(std::uint64_t{1} << 60, 1);
+  BOOST_TEST(bytes.size() == 9u);
+  auto const growth = peak_rss_growth([&] {
+    BOOST_TEST(decode_throws<std::vector<nothing>>(bytes));
+    BOOST_TEST(decode_throws<std::vector<std::tuple<>>>(bytes));
+    BOOST_TEST(decode_throws<std::set<nothing>>(bytes));
+  });
+  if (growth) {
+    BOOST_TEST(*growth < std::size_t{64} << 20);
+  }
+  // Just past the allowance: decoded whole before.
+  auto const past = with_count(cf::codec_reader::max_empty_element_bytes + 1, 0);
+  BOOST_TEST(decode_throws<std::vector<nothing>>(past));
+  BOOST_TEST(decode_throws<std::set<nothing>>(past));
+  BOOST_TEST(decode_throws<std::vector<captureless_t>>(past));
+  try {
+    decode<std::vector<std::monostate>>(past);
+    BOOST_FAIL("decoded");
+  } catch (cf::codec_error const& e) {
+    BOOST_TEST(std::string(e.what()).find("1048576 bytes") != std::string::npos);
+    BOOST_TEST(std::string(e.what()).find("max_empty_element_bytes") !=
+               std::string::npos);
+  }
+}
+
+// Every container the codec ships, of every kind of element that encodes to
+// no bytes: the bound is the reader's, not each codec's.
+BOOST_AUTO_TEST_CASE(every_container_of_empty_elements_is_bounded,
+                     *boost::unit_test::timeout(60)) {
+  check_sequences_of<nothing>();
+  check_sequences_of<std::tuple<>>();
+  check_sequences_of<std::monostate>();
+  check_sequences_of<captureless_t>();
+  check_sequences_of<std::array<int, 0>>();
+  check_sequences_of<std::array<nothing, 3>>();
+  check_sequences_of<two_nothings>();
+  check_sequences_of<silent>();
+  check_sequences_of<std::pair<nothing, std::tuple<>>>();
+  check_associative_of<nothing>();
+  check_associative_of<std::tuple<>>();
+  check_associative_of<std::monostate>();
+  check_associative_of<silent>();
+  check_associative_of<two_nothings>();
+}
+
+BOOST_AUTO_TEST_CASE(empty_elements_within_the_allowance_decode,
+                     *boost::unit_test::timeout(30)) {
+  constexpr std::size_t allowance = cf::codec_reader::max_empty_element_bytes;
+  BOOST_TEST(allowance == std::size_t{1} << 20);
+  BOOST_TEST(round_trip(std::vector<nothing>(1000)).size() == 1000u);
+  BOOST_TEST(round_trip(std::vector<nothing>(allowance)).size() == allowance);
+  BOOST_TEST(round_trip(std::list<std::tuple<>>(allowance)).size() == allowance);
+  BOOST_TEST(
+      (round_trip(std::map<nothing, nothing>{{nothing{}, nothing{}}}).size() == 1u));
+  // An element counts its size: three bytes of memory for each of these.
+  BOOST_TEST(round_trip(std::vector<std::array<nothing, 3>>(allowance / 3)).size() ==
+             allowance / 3);
+  using triples = std::vector<std::array<nothing, 3>>;
+  BOOST_TEST(decode_throws<triples>(with_count(allowance / 3 + 1, 0)));
+
+  // One allowance for the message: two halves and one more do not fit.
+  std::vector<std::vector<nothing>> const halves(2, std::vector<nothing>(allowance / 2));
+  BOOST_TEST(round_trip(halves).size() == 2u);
+  auto bytes = encode(halves);
+  std::uint64_t const more = allowance / 2 + 1;
+  std::memcpy(bytes.data() + 8, &more, sizeof more);
+  BOOST_TEST(decode_throws<std::vector<std::vector<nothing>>>(bytes));
+
+  // Elements that take bytes spend none of it.
+  cf::codec_reader r(bytes);
+  (void)r.read<std::uint64_t>();
+  BOOST_TEST(r.empty_allowance() == allowance);
+  auto const ints = encode(std::vector<std::set<int>>{{1, 2}, {3}});
+  cf::codec_reader ri(ints);
+  (void)ri.read<std::vector<std::set<int>>>();
+  BOOST_TEST(ri.empty_allowance() == allowance);
+}
+
+BOOST_AUTO_TEST_CASE(charge_empty_elements_spends_the_allowance_once) {
+  std::array<std::byte, 0> none{};
+  cf::codec_reader r(none);
+  r.charge_empty_elements(cf::codec_reader::max_empty_element_bytes - 1);
+  BOOST_TEST(r.empty_allowance() == 1u);
+  BOOST_CHECK_THROW(r.charge_empty_elements(2), cf::codec_error);
+  BOOST_TEST(r.empty_allowance() == 1u);
+  r.charge_empty_elements(1);
+  BOOST_TEST(r.empty_allowance() == 0u);
+  BOOST_CHECK_THROW(r.charge_empty_elements(1), cf::codec_error);
+  cf::codec_reader fresh(none);
+  BOOST_TEST(fresh.empty_allowance() == cf::codec_reader::max_empty_element_bytes);
+}
+
+BOOST_AUTO_TEST_CASE(large_values_still_decode, *boost::unit_test::timeout(60)) {
+  std::string const text(10 << 20, 'x');
+  BOOST_TEST(round_trip(text) == text);
+  std::vector<std::string> const many(100'000, "abc");
+  BOOST_TEST((round_trip(many) == many));
+  std::map<int, std::monostate> m;
+  for (int i = 0; i < 100'000; ++i) {
+    m.emplace(i, std::monostate{});
+  }
+  BOOST_TEST((round_trip(m) == m));
+  // A huge string length is rejected before anything is allocated for it.
+  largest_allocation = 0;
+  using chars = std::basic_string<char, std::char_traits<char>, counting_allocator<char>>;
+  BOOST_TEST(decode_throws<chars>(with_count(std::uint64_t{1} << 40, 10 << 20)));
+  BOOST_TEST(largest_allocation == 0u);
 }
 
 // ---------------------------------------------------------------- compile-time use
