@@ -10,7 +10,9 @@
 
 #include <concurrent/futures/boost_serialization.hpp>
 
+#include <boost/serialization/list.hpp>
 #include <boost/serialization/string.hpp>
+#include <boost/serialization/unordered_map.hpp>
 #include <boost/serialization/vector.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -84,6 +86,20 @@ bool decode_throws(std::span<std::byte const> bytes) {
     return true;
   }
   return false;
+}
+
+// Replaces each 8-byte `from` in `bytes` with `to`; how many it replaced.
+std::size_t replace_counts(std::vector<std::byte>& bytes, std::uint64_t from,
+                           std::uint64_t to) {
+  std::size_t replaced = 0;
+  for (std::size_t i = 0; i + sizeof from <= bytes.size(); ++i) {
+    if (std::memcmp(bytes.data() + i, &from, sizeof from) == 0) {
+      std::memcpy(bytes.data() + i, &to, sizeof to);
+      ++replaced;
+      i += sizeof to - 1;
+    }
+  }
+  return replaced;
 }
 
 std::vector<std::byte> with_count(std::uint64_t count, std::size_t trailing_bytes) {
@@ -339,6 +355,24 @@ private:
     ar& v_;
   }
   int v_ = 0;
+};
+
+// Boost.Serialization writes nothing for it, past its class's first.
+struct quiet {
+  template <class Archive>
+  void serialize(Archive&, unsigned) {}
+  auto operator<=>(quiet const&) const = default;
+};
+
+// One member, through Boost.Serialization.
+template <class T>
+struct boosted {
+  T value;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar& value;
+  }
+  bool operator==(boosted const&) const = default;
 };
 
 // Large, and not default-constructible: Boost.PFR's own field count would
@@ -965,6 +999,83 @@ BOOST_AUTO_TEST_CASE(corrupted_boost_archive_throws_codec_error) {
   std::uint64_t const huge = std::uint64_t{1} << 60;
   std::memcpy(bytes.data(), &huge, sizeof huge);
   BOOST_TEST(decode_throws<account>(bytes));
+}
+
+// The third message: a count of 2^30 ints in a 57-byte archive made
+// Boost resize a vector to 4 GiB before it found the archive short.
+BOOST_AUTO_TEST_CASE(boost_archive_counts_and_lengths_are_bounded,
+                     *boost::unit_test::timeout(30)) {
+  std::uint64_t const huge = std::uint64_t{1} << 60;
+  auto const growth = peak_rss_growth([&] {
+    auto ints = encode(account("ada", {7, 7, 7, 7, 7}));
+    BOOST_REQUIRE(replace_counts(ints, 5, std::uint64_t{1} << 30) == 1u);
+    BOOST_TEST(decode_throws<account>(ints));
+    auto text = encode(account("abcdef", {}));
+    BOOST_REQUIRE(replace_counts(text, 6, std::uint64_t{1} << 40) == 1u);
+    BOOST_TEST(decode_throws<account>(text));
+  });
+  if (growth) {
+    BOOST_TEST(*growth < std::size_t{64} << 20);
+  }
+
+  using ints = boosted<std::vector<int, metered<int>>>;
+  auto bytes = encode(ints{{7, 7, 7, 7, 7}});
+  BOOST_REQUIRE(replace_counts(bytes, 5, huge) == 1u);
+  BOOST_TEST(rejected_within_bounds<ints>(bytes));
+
+  // Elements that Boost writes no bytes for: each loop ran the count.
+  using quiets = boosted<std::list<quiet, metered<quiet>>>;
+  bytes = encode(quiets{{quiet{}, quiet{}, quiet{}}});
+  BOOST_REQUIRE(replace_counts(bytes, 3, huge) == 1u);
+  BOOST_TEST(rejected_within_bounds<quiets>(bytes));
+  // More than the archive's bytes and the allowance together, just.
+  std::uint64_t const over = cf::codec_reader::max_empty_element_bytes + bytes.size();
+  BOOST_REQUIRE(replace_counts(bytes, huge, over) == 1u);
+  BOOST_TEST(rejected_within_bounds<quiets>(bytes));
+
+  // Each count within the archive's size, but not all of them together.
+  using inner = std::vector<quiet, metered<quiet>>;
+  using groups = boosted<std::vector<inner, metered<inner>>>;
+  bytes = encode(groups{{2000, inner(3)}});
+  BOOST_REQUIRE(bytes.size() < 30'000u);
+  BOOST_REQUIRE(replace_counts(bytes, 3, 1000) == 2000u);
+  BOOST_TEST(rejected_within_bounds<groups>(bytes));
+}
+
+BOOST_AUTO_TEST_CASE(boost_archive_bools_and_leftovers_throw) {
+  auto flag = encode(boosted<bool>{true});
+  BOOST_REQUIRE(static_cast<int>(flag.back()) == 1);
+  flag.back() = std::byte{2};
+  BOOST_TEST(decode_throws<boosted<bool>>(flag));
+  auto flags = encode(boosted<std::vector<bool>>{{true, false}});
+  flags.back() = std::byte{0xFF};
+  BOOST_TEST(decode_throws<boosted<std::vector<bool>>>(flags));
+
+  // One byte more than the value takes, within the archive's length.
+  auto bytes = encode(account("ada", {1}));
+  bytes.push_back(std::byte{0});
+  std::uint64_t const length = bytes.size() - 8;
+  std::memcpy(bytes.data(), &length, sizeof length);
+  BOOST_TEST(decode_throws<account>(bytes));
+}
+
+BOOST_AUTO_TEST_CASE(boost_collections_within_bounds_round_trip,
+                     *boost::unit_test::timeout(30)) {
+  boosted<std::list<quiet>> const marks{std::list<quiet>(100'000)};
+  BOOST_TEST((round_trip(marks) == marks));
+  boosted<std::vector<std::vector<quiet>>> const groups{{1000, std::vector<quiet>(100)}};
+  BOOST_TEST((round_trip(groups) == groups));
+  // Far more buckets than bytes: Boost sends the bucket count as a count.
+  boosted<std::unordered_map<int, std::string>> sparse;
+  sparse.value.reserve(50'000);
+  sparse.value.emplace(1, "one");
+  BOOST_TEST((round_trip(sparse) == sparse));
+  boosted<std::wstring> const wide{L"w\u00e9"};
+  BOOST_TEST((round_trip(wide) == wide));
+  boosted<std::vector<bool>> const flags{{true, false, true}};
+  BOOST_TEST((round_trip(flags) == flags));
+  boosted<std::string> const text{std::string(1 << 20, 't')};
+  BOOST_TEST((round_trip(text) == text));
 }
 
 // ---------------------------------------------------------------- bad input

@@ -49,9 +49,9 @@ namespace concurrent::futures {
  * the built-in codecs when the input cannot be a value they wrote: a length
  * larger than the bytes left, a `std::variant` index out of range, a `bool`
  * or `std::optional` flag other than 0 or 1, more elements that encode to no
- * bytes than `codec_reader::max_empty_element_bytes` allows. Decoding never
- * reads or allocates past what the input can justify before it throws (see
- * `codec_reader`).
+ * bytes than `codec_reader::max_empty_element_bytes` allows, an archive that
+ * Boost.Serialization cannot read. Decoding never reads or allocates past what
+ * the input can justify before it throws (see `codec_reader`).
  */
 class codec_error : public std::runtime_error {
 public:
@@ -241,7 +241,9 @@ public:
    * reader, shared by every container it decodes, so that
    * `std::vector<std::vector<E>>` cannot multiply it. 2^20 bytes, a million
    * one-byte empty values per message; decoding more throws `codec_error`
-   * (send their count instead).
+   * (send their count instead). A Boost.Serialization collection that declares
+   * more elements than its archive has bytes is charged a byte for each one
+   * beyond.
    */
   static constexpr std::size_t max_empty_element_bytes = std::size_t{1} << 20;
 
