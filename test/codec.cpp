@@ -375,6 +375,47 @@ struct boosted {
   bool operator==(boosted const&) const = default;
 };
 
+// Recursive: through a user codec, one byte for each link.
+struct chain {
+  std::unique_ptr<chain> next;
+};
+
+chain chain_of(std::size_t links) {
+  chain head;
+  for (std::size_t i = 0; i < links; ++i) {
+    chain link;
+    link.next = std::make_unique<chain>(std::move(head));
+    head = std::move(link);
+  }
+  return head;
+}
+
+// Recursive through Boost.Serialization.
+struct tree {
+  std::vector<tree> kids;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar& kids;
+  }
+};
+
+tree tree_of(std::size_t depth) {
+  tree root;
+  tree* leaf = &root;
+  for (std::size_t i = 1; i < depth; ++i) {
+    leaf = &leaf->kids.emplace_back();
+  }
+  return root;
+}
+
+std::size_t depth_of(tree const& t) {
+  std::size_t depth = 1;
+  for (tree const* p = &t; !p->kids.empty(); p = &p->kids.front()) {
+    ++depth;
+  }
+  return depth;
+}
+
 // Large, and not default-constructible: Boost.PFR's own field count would
 // take minutes and gigabytes of compiler memory on it.
 struct big_buffer {
@@ -486,6 +527,23 @@ template <>
 struct cf::codec<silent> {
   static void encode(cf::codec_writer&, silent) {}
   static silent decode(cf::codec_reader&) { return silent(); }
+};
+
+template <>
+struct cf::codec<chain> {
+  static void encode(cf::codec_writer& w, chain const& c) {
+    w.write(c.next != nullptr);
+    if (c.next) {
+      w.write(*c.next);
+    }
+  }
+  static chain decode(cf::codec_reader& r) {
+    chain c;
+    if (r.read<bool>()) {
+      c.next = std::make_unique<chain>(r.read<chain>());
+    }
+    return c;
+  }
 };
 
 template <>
@@ -1076,6 +1134,36 @@ BOOST_AUTO_TEST_CASE(boost_collections_within_bounds_round_trip,
   BOOST_TEST((round_trip(flags) == flags));
   boosted<std::string> const text{std::string(1 << 20, 't')};
   BOOST_TEST((round_trip(text) == text));
+}
+
+// A message of a few hundred kilobytes overflowed the stack of a decoder of
+// a recursive type.
+BOOST_AUTO_TEST_CASE(nesting_deeper_than_max_depth_throws,
+                     *boost::unit_test::timeout(30)) {
+  static_assert(cf::codec_reader::max_depth == 1000);
+  // Each link is one level: the head and 999 more fit.
+  auto const fits = encode(chain_of(cf::codec_reader::max_depth - 1));
+  BOOST_TEST(fits.size() == cf::codec_reader::max_depth);
+  {
+    chain const back = decode<chain>(fits);
+    std::size_t links = 0;
+    for (chain const* p = &back; p->next; p = p->next.get()) {
+      ++links;
+    }
+    BOOST_TEST(links == cf::codec_reader::max_depth - 1);
+  }
+  BOOST_TEST(decode_throws<chain>(encode(chain_of(cf::codec_reader::max_depth))));
+  std::vector<std::byte> deep(1'000'000, std::byte{1});
+  deep.back() = std::byte{0};
+  BOOST_TEST(decode_throws<chain>(deep));
+
+  // A tree level is two: the tree and its vector of children.
+  BOOST_TEST(depth_of(round_trip(tree_of(400))) == 400u);
+  BOOST_TEST(decode_throws<tree>(encode(tree_of(600))));
+  // Its objects count from the archive, wherever it is.
+  BOOST_TEST(decode<std::vector<tree>>(encode(std::vector<tree>{tree_of(500)})).size() ==
+             1u);
+  BOOST_TEST(decode_throws<std::vector<tree>>(encode(std::vector<tree>{tree_of(501)})));
 }
 
 // ---------------------------------------------------------------- bad input

@@ -20,6 +20,8 @@
 #include <boost/archive/detail/register_archive.hpp>
 #include <boost/serialization/array_optimization.hpp>
 #include <boost/serialization/collection_size_type.hpp>
+#include <boost/serialization/level.hpp>
+#include <boost/serialization/wrapper.hpp>
 
 // The definitions Boost.Serialization compiles only for its own archives,
 // instantiated here for the adapter's.
@@ -36,6 +38,7 @@
 #include <stdexcept>
 #include <streambuf>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace concurrent::futures::detail {
@@ -109,9 +112,32 @@ private:
 
   using codec_iarchive_base::load;
 
+  // An object or a collection nests one level; a primitive or a wrapper
+  // (a name-value pair, an array) does not.
+  template <class U>
+  static constexpr bool nests =
+      std::is_class_v<U> && !boost::serialization::is_wrapper<U>::type::value &&
+      boost::serialization::implementation_level<U>::value !=
+          boost::serialization::primitive_type;
+
   template <class U>
   void load_override(U& t) {
-    codec_iarchive_base::load_override(t);
+    if constexpr (nests<U>) {
+      if (depth_ == codec_reader::max_depth) {
+        throw codec_error("cf::codec: corrupted input: Boost.Serialization objects "
+                          "nested more than " +
+                          std::to_string(codec_reader::max_depth) +
+                          " deep (cf::codec_reader::max_depth)");
+      }
+      ++depth_;
+      struct leave {
+        std::size_t& depth;
+        ~leave() { --depth; }
+      } const level{depth_};
+      codec_iarchive_base::load_override(t);
+    } else {
+      codec_iarchive_base::load_override(t);
+    }
   }
 
   void load_override(boost::serialization::collection_size_type& count) {
@@ -165,8 +191,9 @@ private:
 
   codec_input_streambuf& in_;
   codec_reader& reader_;
-  std::size_t const size_;   // the archive's bytes
-  std::size_t declared_ = 0; // the counts of all its collections, saturated
+  std::size_t const size_; // the archive's bytes
+  std::size_t declared_ = 0;
+  std::size_t depth_ = 0; // the counts of all its collections, saturated
 };
 
 // A uint64 length, then a binary archive of the value.

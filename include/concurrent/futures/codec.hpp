@@ -247,6 +247,19 @@ public:
    */
   static constexpr std::size_t max_empty_element_bytes = std::size_t{1} << 20;
 
+  /// How deeply values may nest in a message.
+  /**
+   * Decoding recurses once for each value of class type inside another (a
+   * container, an aggregate, a Boost.Serialization object), so a recursive
+   * type (a user codec of a tree, a Boost.Serialization tree) could nest as
+   * deeply as its bytes allow and overflow the stack: a few hundred
+   * kilobytes did. Each level counts one, and so does each object or
+   * collection inside a Boost.Serialization value, counted from that value;
+   * deeper than 1000, Python's recursion limit, decoding throws
+   * `codec_error`.
+   */
+  static constexpr std::size_t max_depth = 1000;
+
   /// Reads from `in`, which must outlive the reader and what `take` returns.
   explicit codec_reader(std::span<std::byte const> in) noexcept
       : next_(in.data()), end_(in.data() + in.size()) {}
@@ -265,7 +278,10 @@ public:
   /** @throws codec_error if the input is truncated or malformed. */
   template <class T>
   std::remove_cv_t<T> read() {
-    if constexpr (codable<T>) {
+    if constexpr (codable<T> && std::is_class_v<T>) {
+      nested const level(*this);
+      return codec<std::remove_cv_t<T>>::decode(*this);
+    } else if constexpr (codable<T>) {
       return codec<std::remove_cv_t<T>>::decode(*this);
     } else {
       detail::require_codable<T>();
@@ -306,6 +322,23 @@ public:
   std::size_t empty_allowance() const noexcept { return empty_allowance_; }
 
 private:
+  // One level of nesting, for as long as a class value is being decoded.
+  class nested {
+  public:
+    explicit nested(codec_reader& r) : depth_(r.depth_) {
+      if (depth_ == max_depth) {
+        throw_too_deep();
+      }
+      ++depth_;
+    }
+    nested(nested const&) = delete;
+    nested& operator=(nested const&) = delete;
+    ~nested() { --depth_; }
+
+  private:
+    std::size_t& depth_;
+  };
+
   void check(std::size_t n) const {
     if (n > remaining()) {
       throw_truncated(n, remaining());
@@ -317,6 +350,11 @@ private:
                                                           std::size_t left) {
     throw codec_error("cf::codec: truncated input: needs " + std::to_string(wanted) +
                       " more bytes, " + std::to_string(left) + " left");
+  }
+
+  [[noreturn]] BOOST_NOINLINE static void throw_too_deep() {
+    throw codec_error("cf::codec: corrupted input: values nested more than " +
+                      std::to_string(max_depth) + " deep (cf::codec_reader::max_depth)");
   }
 
   [[noreturn]] BOOST_NOINLINE static void throw_empty_allowance_spent() {
@@ -337,6 +375,7 @@ private:
   std::byte const* next_;
   std::byte const* end_;
   std::size_t empty_allowance_ = max_empty_element_bytes;
+  std::size_t depth_ = 0;
 };
 
 namespace detail {
