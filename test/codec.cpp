@@ -9,6 +9,10 @@
 #include <concurrent/futures/codec.hpp>
 
 #include <concurrent/futures/boost_serialization.hpp>
+#include <concurrent/futures/detail/remote_call.hpp>
+#include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/exceptions.hpp>
+#include <concurrent/futures/future.hpp>
 
 #include <boost/serialization/list.hpp>
 #include <boost/serialization/string.hpp>
@@ -38,6 +42,7 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -1397,6 +1402,95 @@ BOOST_AUTO_TEST_CASE(large_values_still_decode, *boost::unit_test::timeout(60)) 
   using chars = std::basic_string<char, std::char_traits<char>, counting_allocator<char>>;
   BOOST_TEST(decode_throws<chars>(with_count(std::uint64_t{1} << 40, 10 << 20)));
   BOOST_TEST(largest_allocation == 0u);
+}
+
+// ---------------------------------------------------------------- replies
+
+namespace {
+
+int answer() {
+  return 42;
+}
+
+std::vector<nothing, metered<nothing>> nothings() {
+  return {};
+}
+
+// A call's future, completed from `reply` as a process pool completes it from
+// a worker's.
+template <class R>
+cf::future<R> completed_from(R (*fn)(), std::vector<std::byte> const& reply) {
+  auto* task = new cf::detail::call_task<R, R (*)()>(fn);
+  auto f = cf::detail::future_access::adopt<R>(task);
+  BOOST_REQUIRE(task->start_remote());
+  task->complete_remote(reply, 4242);
+  return f;
+}
+
+// The reply of a call that threw `e`.
+template <class E>
+std::vector<std::byte> reply_of_exception(E const& e) {
+  std::vector<std::byte> reply{
+      static_cast<std::byte>(cf::detail::reply_status::exception)};
+  cf::codec_writer w(reply);
+  try {
+    throw e;
+  } catch (...) {
+    cf::detail::encode_current_exception(w);
+  }
+  return reply;
+}
+
+template <class R>
+bool fails_with_codec_error(cf::future<R> const& f) {
+  BOOST_REQUIRE(f.done());
+  try {
+    std::rethrow_exception(f.exception());
+  } catch (cf::codec_error const&) {
+    return true;
+  } catch (...) {
+  }
+  return false;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(garbage_replies_fail_their_future_with_codec_error,
+                     *boost::unit_test::timeout(30)) {
+  auto value = encode(std::uint8_t{0});
+  cf::codec_writer(value).write(42);
+  BOOST_TEST(completed_from(answer, value).result() == 42);
+  value.pop_back();
+  BOOST_TEST(fails_with_codec_error(completed_from(answer, value)));
+  BOOST_TEST(fails_with_codec_error(completed_from(answer, {})));
+
+  auto const boom = reply_of_exception(std::runtime_error("boom"));
+  BOOST_CHECK_EXCEPTION(
+      completed_from(answer, boom).result(), std::runtime_error,
+      [](std::runtime_error const& e) { return std::string(e.what()) == "boom"; });
+  // An exception kind that encode_current_exception never writes.
+  auto bad_kind = boom;
+  bad_kind[1] = std::byte{7};
+  BOOST_TEST(fails_with_codec_error(completed_from(answer, bad_kind)));
+  // Its type name's length, out of all bounds.
+  auto bad_length = boom;
+  std::uint64_t const huge = std::uint64_t{1} << 60;
+  std::memcpy(bad_length.data() + 2, &huge, sizeof huge);
+  BOOST_TEST(fails_with_codec_error(completed_from(answer, bad_length)));
+  // Every cut of a well-formed exception reply.
+  auto const system = reply_of_exception(
+      std::system_error(std::make_error_code(std::errc::timed_out), "waited"));
+  for (std::size_t n = 0; n < system.size(); ++n) {
+    std::vector<std::byte> const cut(system.begin(),
+                                     system.begin() + static_cast<std::ptrdiff_t>(n));
+    BOOST_TEST(fails_with_codec_error(completed_from(answer, cut)));
+  }
+
+  // A value of 2^60 elements that encode to no bytes.
+  auto empties = encode(std::uint8_t{0});
+  cf::codec_writer(empties).write(huge);
+  metered_total = 0;
+  BOOST_TEST(fails_with_codec_error(completed_from(nothings, empties)));
 }
 
 // ---------------------------------------------------------------- compile-time use
