@@ -275,6 +275,11 @@ struct two_nothings {
   auto operator<=>(two_nothings const&) const = default;
 };
 
+// 64 KiB in memory, a byte encoded when empty.
+struct page {
+  std::optional<std::array<char, 65536>> bytes;
+};
+
 // Its codec writes nothing and states no min_encoded_size.
 struct silent {
   auto operator<=>(silent const&) const = default;
@@ -1371,6 +1376,20 @@ BOOST_AUTO_TEST_CASE(empty_elements_within_the_allowance_decode,
   cf::codec_reader ri(ints);
   (void)ri.read<std::vector<std::set<int>>>();
   BOOST_TEST(ri.empty_allowance() == allowance);
+}
+
+// A count that the bytes left can hold, of elements far larger in memory than
+// encoded: reserving room for all of them first threw std::bad_alloc before
+// the bytes showed they were not there.
+BOOST_AUTO_TEST_CASE(reserves_no_more_memory_than_the_bytes_left) {
+  using pages = std::vector<page, metered<page>>;
+  auto bytes = with_count(4096, 4096);
+  std::fill(bytes.begin() + 8, bytes.end(), std::byte{2}); // no optional flag
+  BOOST_TEST(rejected_within_bounds<pages>(bytes));
+  metered_total = 0;
+  std::vector<page, metered<page>> const few(3);
+  BOOST_TEST(round_trip(few).size() == 3u);
+  BOOST_TEST(metered_total < std::size_t{1} << 20);
 }
 
 BOOST_AUTO_TEST_CASE(charge_empty_elements_spends_the_allowance_once) {

@@ -12,6 +12,7 @@
 #include <boost/config.hpp>
 #include <boost/pfr/core.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <complex>
@@ -950,6 +951,20 @@ concept reservable = requires(C& c, std::size_t n) {
   c.reserve(n);
 };
 
+// How many of `n` elements, bounded by the input, to reserve room for. A
+// vector's room is its elements: no more memory than the bytes left, however
+// large an element is in memory, so that a corrupted count of elements that
+// take a byte or two encoded fails as a codec_error when they are not there,
+// not as std::bad_alloc first. An unordered set's is a bucket an element.
+template <class C>
+std::size_t reservation(std::size_t n, codec_reader const& r) noexcept {
+  if constexpr (requires(C const& c) { c.capacity(); }) {
+    return std::min(n, r.remaining() / sizeof(typename C::value_type));
+  } else {
+    return n;
+  }
+}
+
 // A count, then the elements: vector (elements not copied as bytes), deque,
 // list, and the sets (an ordered one is sorted on the way out, so each
 // insertion hints the end).
@@ -969,7 +984,7 @@ struct elements_codec {
     auto const n = read_count<min>(r);
     C c;
     if constexpr (min != 0 && reservable<C>) {
-      c.reserve(n); // n is bounded by the input then
+      c.reserve(reservation<C>(n, r));
     }
     for (std::size_t i = 0; i < n; ++i) {
       decode_element<min, sizeof(value_type)>(r, [&] {
@@ -1065,7 +1080,7 @@ struct map_codec {
     auto const n = read_count<pair_size>(r);
     C c;
     if constexpr (!Ordered && pair_size != 0) {
-      c.reserve(n);
+      c.reserve(n); // buckets, bounded by the input as n is
     }
     for (std::size_t i = 0; i < n; ++i) {
       decode_element<pair_size, sizeof(typename C::value_type)>(r, [&] {
