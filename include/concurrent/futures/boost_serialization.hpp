@@ -94,7 +94,9 @@ using codec_iarchive_base =
 // may take no bytes; but in an archive each element that takes any starts at
 // a byte of its own, so all the counts together exceed the archive's size
 // only by elements that take none, and that excess is charged to the
-// reader's allowance for them. A bool is 0 or 1, as a bool must be.
+// reader's allowance for them. (An unordered collection's bucket count comes
+// as a count too, and is counted alike: it bounds what Boost rehashes to.)
+// A bool is 0 or 1, as a bool must be.
 class codec_iarchive final : public codec_iarchive_base {
 public:
   codec_iarchive(codec_input_streambuf& in, codec_reader& reader)
@@ -191,9 +193,9 @@ private:
 
   codec_input_streambuf& in_;
   codec_reader& reader_;
-  std::size_t const size_; // the archive's bytes
-  std::size_t declared_ = 0;
-  std::size_t depth_ = 0; // the counts of all its collections, saturated
+  std::size_t const size_;   // the archive's bytes
+  std::size_t declared_ = 0; // the counts of all its collections, saturated
+  std::size_t depth_ = 0;    // objects and collections being loaded
 };
 
 // A uint64 length, then a binary archive of the value.

@@ -223,13 +223,17 @@ private:
  * @par Cost of decoding
  * Decoding `n` bytes with the built-in codecs takes time and memory linear in
  * `n`, plus at most `max_empty_element_bytes` of elements that encode to no
- * bytes: a count is checked against the bytes left before anything is
- * allocated for it, and an element that took no bytes is charged to that
- * allowance. The factor is the type's: a decoded value takes the memory its
- * elements take, and an ordered set or map given its keys out of order adds
- * the logarithm of its size. An unordered container costs what inserting its
- * keys costs: quadratic for keys that all collide under its hash, as building
- * it was for the sender. Malformed input of any kind is a `codec_error`.
+ * bytes, and stack for at most `max_depth` levels of nesting: a count is
+ * checked against the bytes left before anything is allocated for it, and an
+ * element that took no bytes is charged to that allowance. A codec of your
+ * own keeps this bound if it checks each count it reads against `remaining()`
+ * or, for elements that may take no bytes, charges them through
+ * `charge_empty_elements`. The factor is the type's: a decoded value takes
+ * the memory its elements take, and an ordered set or map given its keys out
+ * of order adds the logarithm of its size. An unordered container costs what
+ * inserting its keys costs: quadratic for keys that all collide under its
+ * hash, as building it was for the sender. Malformed input of any kind is a
+ * `codec_error`.
  */
 class codec_reader {
 public:
