@@ -105,6 +105,11 @@ struct person {
   std::chrono::milliseconds delay;
 };
 
+// 64 KiB in memory, one byte encoded when empty.
+struct page {
+  std::optional<std::array<char, 65536>> bytes;
+};
+
 // Boost.Serialization writes nothing for it, past its class's first.
 struct quiet {
   template <class Archive>
@@ -520,6 +525,7 @@ std::vector<decoder> const& decoders() {
       reply<std::map<std::string, std::vector<int>>>(
           "reply_map", std::map<std::string, std::vector<int>>{{"k", {1}}}),
       reply<record>("reply_boost_record", sample_record()),
+      value<std::vector<page>>("vector_page", std::vector<page>(2)),
   };
   return table;
 }
