@@ -21,6 +21,7 @@
 #include <boost/serialization/array_optimization.hpp>
 #include <boost/serialization/collection_size_type.hpp>
 #include <boost/serialization/level.hpp>
+#include <boost/serialization/nvp.hpp>
 #include <boost/serialization/wrapper.hpp>
 
 // The definitions Boost.Serialization compiles only for its own archives,
@@ -29,6 +30,7 @@
 #include <boost/archive/impl/basic_binary_iarchive.ipp>
 #include <boost/archive/impl/basic_binary_iprimitive.ipp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -94,9 +96,10 @@ using codec_iarchive_base =
 // may take no bytes; but in an archive each element that takes any starts at
 // a byte of its own, so all the counts together exceed the archive's size
 // only by elements that take none, and that excess is charged to the
-// reader's allowance for them. (An unordered collection's bucket count comes
-// as a count too, and is counted alike: it bounds what Boost rehashes to.)
-// A bool is 0 or 1, as a bool must be.
+// reader's allowance for them. An unordered collection's bucket count comes
+// as a count too, but it is a hint to rehash that a reserved or cleared map
+// leaves far above its elements: it is bounded by its collection's count
+// instead. A bool is 0 or 1, as a bool must be.
 class codec_iarchive final : public codec_iarchive_base {
 public:
   codec_iarchive(codec_input_streambuf& in, codec_reader& reader)
@@ -124,6 +127,12 @@ private:
 
   template <class U>
   void load_override(U& t) {
+    if constexpr (std::is_same_v<std::remove_const_t<U>,
+                                 boost::serialization::nvp<
+                                     boost::serialization::collection_size_type>>) {
+      // The name Boost gives it, in every archive format.
+      bucket_count_next_ = std::strcmp(t.name(), "bucket_count") == 0;
+    }
     if constexpr (nests<U>) {
       if (depth_ == codec_reader::max_depth) {
         throw codec_error("cf::codec: corrupted input: Boost.Serialization objects "
@@ -144,7 +153,13 @@ private:
 
   void load_override(boost::serialization::collection_size_type& count) {
     codec_iarchive_base::load_override(count);
+    if (bucket_count_next_) {
+      bucket_count_next_ = false;
+      count = std::min<std::size_t>(count, last_count_);
+      return;
+    }
     std::size_t const n = count;
+    last_count_ = n;
     std::size_t const excess_before = excess();
     declared_ = n > std::numeric_limits<std::size_t>::max() - declared_
                     ? std::numeric_limits<std::size_t>::max()
@@ -193,9 +208,11 @@ private:
 
   codec_input_streambuf& in_;
   codec_reader& reader_;
-  std::size_t const size_;   // the archive's bytes
-  std::size_t declared_ = 0; // the counts of all its collections, saturated
-  std::size_t depth_ = 0;    // objects and collections being loaded
+  std::size_t const size_;         // the archive's bytes
+  std::size_t declared_ = 0;       // the counts of all its collections, saturated
+  std::size_t depth_ = 0;          // objects and collections being loaded
+  std::size_t last_count_ = 0;     // the last collection's count
+  bool bucket_count_next_ = false; // and its bucket count comes next
 };
 
 // A uint64 length, then a binary archive of the value.
