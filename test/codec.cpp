@@ -9,10 +9,18 @@
 #include <concurrent/futures/codec.hpp>
 
 #include <concurrent/futures/boost_serialization.hpp>
+#include <concurrent/futures/detail/remote_call.hpp>
+#include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/exceptions.hpp>
+#include <concurrent/futures/future.hpp>
 
+#include <boost/serialization/list.hpp>
 #include <boost/serialization/string.hpp>
+#include <boost/serialization/unordered_map.hpp>
 #include <boost/serialization/vector.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <boost/core/demangle.hpp>
 
 #include <algorithm>
 #include <array>
@@ -24,6 +32,7 @@
 #include <cstring>
 #include <deque>
 #include <forward_list>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <list>
@@ -33,9 +42,11 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <typeinfo>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -82,6 +93,20 @@ bool decode_throws(std::span<std::byte const> bytes) {
   return false;
 }
 
+// Replaces each 8-byte `from` in `bytes` with `to`; how many it replaced.
+std::size_t replace_counts(std::vector<std::byte>& bytes, std::uint64_t from,
+                           std::uint64_t to) {
+  std::size_t replaced = 0;
+  for (std::size_t i = 0; i + sizeof from <= bytes.size(); ++i) {
+    if (std::memcmp(bytes.data() + i, &from, sizeof from) == 0) {
+      std::memcpy(bytes.data() + i, &to, sizeof to);
+      ++replaced;
+      i += sizeof to - 1;
+    }
+  }
+  return replaced;
+}
+
 std::vector<std::byte> with_count(std::uint64_t count, std::size_t trailing_bytes) {
   std::vector<std::byte> out(sizeof count + trailing_bytes, std::byte{0x01});
   std::memcpy(out.data(), &count, sizeof count);
@@ -104,6 +129,110 @@ struct counting_allocator {
   }
   void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>().deallocate(p, n); }
   friend bool operator==(counting_allocator, counting_allocator) noexcept { return true; }
+};
+
+// Every byte allocated through it since the count was reset, freed or not:
+// past the limit it throws, and no codec makes a codec_error of that. What a
+// decoder loops for, it allocates for, so this bounds its time as well.
+std::size_t metered_total = 0;
+constexpr std::size_t metered_limit = std::size_t{64} << 20;
+
+struct over_metered_limit {};
+
+template <class T>
+struct metered {
+  using value_type = T;
+  metered() = default;
+  template <class U>
+  metered(metered<U> const&) noexcept {}
+  T* allocate(std::size_t n) {
+    if (n > (metered_limit - metered_total) / sizeof(T)) {
+      throw over_metered_limit();
+    }
+    metered_total += n * sizeof(T);
+    return std::allocator<T>().allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>().deallocate(p, n); }
+  friend bool operator==(metered, metered) noexcept { return true; }
+};
+
+// True when decoding a T from `bytes` throws codec_error, having allocated
+// at most metered_limit bytes through `metered`; says why not otherwise.
+// With `allowance`, the reader starts with only that much of its allowance
+// for empty elements left.
+template <class T>
+bool rejected_within_bounds(
+    std::span<std::byte const> bytes,
+    std::size_t allowance = cf::codec_reader::max_empty_element_bytes) {
+  std::string const type = boost::core::demangle(typeid(T).name());
+  metered_total = 0;
+  try {
+    cf::codec_reader r(bytes);
+    r.charge_empty_elements(cf::codec_reader::max_empty_element_bytes - allowance);
+    (void)r.read<T>();
+    BOOST_TEST_MESSAGE(type << ": decoded");
+  } catch (cf::codec_error const&) {
+    return true;
+  } catch (over_metered_limit const&) {
+    BOOST_TEST_MESSAGE(type << ": allocated more than " << metered_limit << " bytes");
+  } catch (std::exception const& e) {
+    BOOST_TEST_MESSAGE(type << ": " << boost::core::demangle(typeid(e).name()) << ": "
+                            << e.what());
+  }
+  return false;
+}
+
+// Sanitizers keep freed memory aside and add their own to every allocation,
+// which makes resident memory no measure of what the code allocates.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool sanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool sanitized = true;
+#else
+constexpr bool sanitized = false;
+#endif
+#else
+constexpr bool sanitized = false;
+#endif
+
+// A "VmRSS:" or "VmHWM:" line of /proc/self/status, in bytes.
+std::size_t status_bytes(std::string const& key) {
+  std::ifstream status("/proc/self/status");
+  std::string word;
+  while (status >> word) {
+    if (word == key) {
+      std::size_t kib = 0;
+      status >> kib;
+      return kib * 1024;
+    }
+  }
+  return 0;
+}
+
+// How far resident memory rose above where it was while `fn` ran: the
+// kernel's high-water mark, reset first through /proc/self/clear_refs.
+// Nothing where that is not possible, or under a sanitizer.
+template <class F>
+std::optional<std::size_t> peak_rss_growth(F&& fn) {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5" << std::flush;
+  bool const measured = !sanitized && clear.good();
+  std::size_t const before = status_bytes("VmRSS:");
+  fn();
+  std::size_t const peak = status_bytes("VmHWM:");
+  if (!measured || peak == 0) {
+    return std::nullopt;
+  }
+  return peak > before ? peak - before : 0;
+}
+
+// Hashes every value alike: the worst case for an unordered container.
+struct same_hash {
+  template <class T>
+  std::size_t operator()(T const&) const noexcept {
+    return 0;
+  }
 };
 
 // ---------------------------------------------------------------- types
@@ -141,7 +270,24 @@ struct with_const_field {
 };
 
 struct nothing {
-  bool operator==(nothing const&) const = default;
+  auto operator<=>(nothing const&) const = default;
+};
+
+// An aggregate of parts that encode to no bytes, bigger than one byte.
+struct two_nothings {
+  nothing a;
+  std::monostate b;
+  auto operator<=>(two_nothings const&) const = default;
+};
+
+// 64 KiB in memory, a byte encoded when empty.
+struct page {
+  std::optional<std::array<char, 65536>> bytes;
+};
+
+// Its codec writes nothing and states no min_encoded_size.
+struct silent {
+  auto operator<=>(silent const&) const = default;
 };
 
 // Not an aggregate, no default constructor: only its codec can build one.
@@ -225,6 +371,65 @@ private:
   }
   int v_ = 0;
 };
+
+// Boost.Serialization writes nothing for it, past its class's first.
+struct quiet {
+  template <class Archive>
+  void serialize(Archive&, unsigned) {}
+  auto operator<=>(quiet const&) const = default;
+};
+
+// One member, through Boost.Serialization.
+template <class T>
+struct boosted {
+  T value;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar& value;
+  }
+  bool operator==(boosted const&) const = default;
+};
+
+// Recursive: through a user codec, one byte for each link.
+struct chain {
+  std::unique_ptr<chain> next;
+};
+
+chain chain_of(std::size_t links) {
+  chain head;
+  for (std::size_t i = 0; i < links; ++i) {
+    chain link;
+    link.next = std::make_unique<chain>(std::move(head));
+    head = std::move(link);
+  }
+  return head;
+}
+
+// Recursive through Boost.Serialization.
+struct tree {
+  std::vector<tree> kids;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar& kids;
+  }
+};
+
+tree tree_of(std::size_t depth) {
+  tree root;
+  tree* leaf = &root;
+  for (std::size_t i = 1; i < depth; ++i) {
+    leaf = &leaf->kids.emplace_back();
+  }
+  return root;
+}
+
+std::size_t depth_of(tree const& t) {
+  std::size_t depth = 1;
+  for (tree const* p = &t; !p->kids.empty(); p = &p->kids.front()) {
+    ++depth;
+  }
+  return depth;
+}
 
 // Large, and not default-constructible: Boost.PFR's own field count would
 // take minutes and gigabytes of compiler memory on it.
@@ -331,6 +536,29 @@ struct cf::codec<money> {
   static constexpr std::size_t min_encoded_size = sizeof(std::int64_t);
   static void encode(cf::codec_writer& w, money const& m) { w.write(m.cents()); }
   static money decode(cf::codec_reader& r) { return money(r.read<std::int64_t>()); }
+};
+
+template <>
+struct cf::codec<silent> {
+  static void encode(cf::codec_writer&, silent) {}
+  static silent decode(cf::codec_reader&) { return silent(); }
+};
+
+template <>
+struct cf::codec<chain> {
+  static void encode(cf::codec_writer& w, chain const& c) {
+    w.write(c.next != nullptr);
+    if (c.next) {
+      w.write(*c.next);
+    }
+  }
+  static chain decode(cf::codec_reader& r) {
+    chain c;
+    if (r.read<bool>()) {
+      c.next = std::make_unique<chain>(r.read<chain>());
+    }
+    return c;
+  }
 };
 
 template <>
@@ -846,6 +1074,116 @@ BOOST_AUTO_TEST_CASE(corrupted_boost_archive_throws_codec_error) {
   BOOST_TEST(decode_throws<account>(bytes));
 }
 
+// The third message: a count of 2^30 ints in a 57-byte archive made
+// Boost resize a vector to 4 GiB before it found the archive short.
+BOOST_AUTO_TEST_CASE(boost_archive_counts_and_lengths_are_bounded,
+                     *boost::unit_test::timeout(30)) {
+  std::uint64_t const huge = std::uint64_t{1} << 60;
+  auto const growth = peak_rss_growth([&] {
+    auto ints = encode(account("ada", {7, 7, 7, 7, 7}));
+    BOOST_REQUIRE(replace_counts(ints, 5, std::uint64_t{1} << 30) == 1u);
+    BOOST_TEST(decode_throws<account>(ints));
+    auto text = encode(account("abcdef", {}));
+    BOOST_REQUIRE(replace_counts(text, 6, std::uint64_t{1} << 40) == 1u);
+    BOOST_TEST(decode_throws<account>(text));
+  });
+  if (growth) {
+    BOOST_TEST(*growth < std::size_t{64} << 20);
+  }
+
+  using ints = boosted<std::vector<int, metered<int>>>;
+  auto bytes = encode(ints{{7, 7, 7, 7, 7}});
+  BOOST_REQUIRE(replace_counts(bytes, 5, huge) == 1u);
+  BOOST_TEST(rejected_within_bounds<ints>(bytes));
+
+  // Elements that Boost writes no bytes for: each loop ran the count.
+  using quiets = boosted<std::list<quiet, metered<quiet>>>;
+  bytes = encode(quiets{{quiet{}, quiet{}, quiet{}}});
+  BOOST_REQUIRE(replace_counts(bytes, 3, huge) == 1u);
+  BOOST_TEST(rejected_within_bounds<quiets>(bytes));
+  // More than the archive's bytes and the allowance together, just.
+  std::uint64_t const over = cf::codec_reader::max_empty_element_bytes + bytes.size();
+  BOOST_REQUIRE(replace_counts(bytes, huge, over) == 1u);
+  BOOST_TEST(rejected_within_bounds<quiets>(bytes));
+
+  // Each count within the archive's size, but not all of them together.
+  using inner = std::vector<quiet, metered<quiet>>;
+  using groups = boosted<std::vector<inner, metered<inner>>>;
+  bytes = encode(groups{{2000, inner(3)}});
+  BOOST_REQUIRE(bytes.size() < 30'000u);
+  BOOST_REQUIRE(replace_counts(bytes, 3, 1000) == 2000u);
+  BOOST_TEST(rejected_within_bounds<groups>(bytes));
+}
+
+BOOST_AUTO_TEST_CASE(boost_archive_bools_and_leftovers_throw) {
+  auto flag = encode(boosted<bool>{true});
+  BOOST_REQUIRE(static_cast<int>(flag.back()) == 1);
+  flag.back() = std::byte{2};
+  BOOST_TEST(decode_throws<boosted<bool>>(flag));
+  auto flags = encode(boosted<std::vector<bool>>{{true, false}});
+  flags.back() = std::byte{0xFF};
+  BOOST_TEST(decode_throws<boosted<std::vector<bool>>>(flags));
+
+  // One byte more than the value takes, within the archive's length.
+  auto bytes = encode(account("ada", {1}));
+  bytes.push_back(std::byte{0});
+  std::uint64_t const length = bytes.size() - 8;
+  std::memcpy(bytes.data(), &length, sizeof length);
+  BOOST_TEST(decode_throws<account>(bytes));
+}
+
+BOOST_AUTO_TEST_CASE(boost_collections_within_bounds_round_trip,
+                     *boost::unit_test::timeout(30)) {
+  boosted<std::list<quiet>> const marks{std::list<quiet>(100'000)};
+  BOOST_TEST((round_trip(marks) == marks));
+  boosted<std::vector<std::vector<quiet>>> const groups{{1000, std::vector<quiet>(100)}};
+  BOOST_TEST((round_trip(groups) == groups));
+  // Far more buckets than the allowance: Boost sends them as a count, after
+  // the elements' own.
+  boosted<std::unordered_map<int, std::string>> sparse;
+  sparse.value.reserve(4 * cf::codec_reader::max_empty_element_bytes);
+  sparse.value.emplace(1, "one");
+  BOOST_TEST((round_trip(sparse) == sparse));
+  sparse.value.clear();
+  BOOST_TEST((round_trip(sparse) == sparse));
+  boosted<std::wstring> const wide{L"w\u00e9"};
+  BOOST_TEST((round_trip(wide) == wide));
+  boosted<std::vector<bool>> const flags{{true, false, true}};
+  BOOST_TEST((round_trip(flags) == flags));
+  boosted<std::string> const text{std::string(1 << 20, 't')};
+  BOOST_TEST((round_trip(text) == text));
+}
+
+// A message of a few hundred kilobytes overflowed the stack of a decoder of
+// a recursive type.
+BOOST_AUTO_TEST_CASE(nesting_deeper_than_max_depth_throws,
+                     *boost::unit_test::timeout(30)) {
+  static_assert(cf::codec_reader::max_depth == 1000);
+  // Each link is one level: the head and 999 more fit.
+  auto const fits = encode(chain_of(cf::codec_reader::max_depth - 1));
+  BOOST_TEST(fits.size() == cf::codec_reader::max_depth);
+  {
+    chain const back = decode<chain>(fits);
+    std::size_t links = 0;
+    for (chain const* p = &back; p->next; p = p->next.get()) {
+      ++links;
+    }
+    BOOST_TEST(links == cf::codec_reader::max_depth - 1);
+  }
+  BOOST_TEST(decode_throws<chain>(encode(chain_of(cf::codec_reader::max_depth))));
+  std::vector<std::byte> deep(1'000'000, std::byte{1});
+  deep.back() = std::byte{0};
+  BOOST_TEST(decode_throws<chain>(deep));
+
+  // A tree level is two: the tree and its vector of children.
+  BOOST_TEST(depth_of(round_trip(tree_of(400))) == 400u);
+  BOOST_TEST(decode_throws<tree>(encode(tree_of(600))));
+  // Its objects count from the archive, wherever it is.
+  BOOST_TEST(decode<std::vector<tree>>(encode(std::vector<tree>{tree_of(500)})).size() ==
+             1u);
+  BOOST_TEST(decode_throws<std::vector<tree>>(encode(std::vector<tree>{tree_of(501)})));
+}
+
 // ---------------------------------------------------------------- bad input
 
 BOOST_AUTO_TEST_CASE(every_truncation_of_a_nested_value_throws) {
@@ -919,6 +1257,270 @@ BOOST_AUTO_TEST_CASE(huge_count_throws_before_allocating) {
   BOOST_TEST(decode_throws<std::vector<money>>(with_count(huge, 64)));
   BOOST_TEST(
       decode_throws<std::vector<std::uint64_t>>(with_count(~std::uint64_t{0}, 64)));
+}
+
+// ---------------------------------------------------------------- the cost of decoding
+
+namespace {
+
+template <class C>
+void check_rejected(std::span<std::byte const> bytes) {
+  // A sixteenth of the allowance: the same code, at a size that a sanitized
+  // build gets through in seconds for all of them.
+  constexpr std::size_t allowance = cf::codec_reader::max_empty_element_bytes / 16;
+  BOOST_CHECK_MESSAGE(rejected_within_bounds<C>(bytes, allowance),
+                      "a count of elements that take no bytes, as a "
+                          << boost::core::demangle(typeid(C).name()));
+}
+
+// Every sequence of E, from a count of 2^60 and nothing else.
+template <class E>
+void check_sequences_of() {
+  auto const bytes = with_count(std::uint64_t{1} << 60, 0);
+  check_rejected<std::vector<E, metered<E>>>(bytes);
+  check_rejected<std::deque<E, metered<E>>>(bytes);
+  check_rejected<std::list<E, metered<E>>>(bytes);
+  check_rejected<std::forward_list<E, metered<E>>>(bytes);
+  check_rejected<
+      std::vector<std::vector<E, metered<E>>, metered<std::vector<E, metered<E>>>>>(
+      encode(std::vector<std::uint64_t>{1, std::uint64_t{1} << 60}));
+}
+
+// Every set and map of E: all its keys are equal, so that none is inserted.
+template <class E>
+void check_associative_of() {
+  using pair = std::pair<E const, E>;
+  auto const bytes = with_count(std::uint64_t{1} << 60, 0);
+  check_rejected<std::set<E, std::less<>, metered<E>>>(bytes);
+  check_rejected<std::multiset<E, std::less<>, metered<E>>>(bytes);
+  check_rejected<std::unordered_set<E, same_hash, std::equal_to<>, metered<E>>>(bytes);
+  check_rejected<std::unordered_multiset<E, same_hash, std::equal_to<>, metered<E>>>(
+      bytes);
+  check_rejected<std::map<E, E, std::less<>, metered<pair>>>(bytes);
+  check_rejected<std::multimap<E, E, std::less<>, metered<pair>>>(bytes);
+  check_rejected<std::unordered_map<E, E, same_hash, std::equal_to<>, metered<pair>>>(
+      bytes);
+  check_rejected<
+      std::unordered_multimap<E, E, same_hash, std::equal_to<>, metered<pair>>>(bytes);
+}
+
+} // namespace
+
+// The messages: 2^60 elements of a type that encodes to no bytes
+// allocated 2 GiB and threw std::bad_alloc, or, as a set, looped for over a
+// minute.
+BOOST_AUTO_TEST_CASE(count_of_empty_elements_is_a_codec_error_in_bounded_memory,
+                     *boost::unit_test::timeout(30)) {
+  std::vector<std::byte> const bytes = with_count(std::uint64_t{1} << 60, 1);
+  BOOST_TEST(bytes.size() == 9u);
+  auto const growth = peak_rss_growth([&] {
+    BOOST_TEST(decode_throws<std::vector<nothing>>(bytes));
+    BOOST_TEST(decode_throws<std::vector<std::tuple<>>>(bytes));
+    BOOST_TEST(decode_throws<std::set<nothing>>(bytes));
+  });
+  if (growth) {
+    BOOST_TEST(*growth < std::size_t{64} << 20);
+  }
+  // Just past the allowance: decoded whole before.
+  auto const past = with_count(cf::codec_reader::max_empty_element_bytes + 1, 0);
+  BOOST_TEST(decode_throws<std::vector<nothing>>(past));
+  BOOST_TEST(decode_throws<std::set<nothing>>(past));
+  BOOST_TEST(decode_throws<std::vector<captureless_t>>(past));
+  try {
+    decode<std::vector<std::monostate>>(past);
+    BOOST_FAIL("decoded");
+  } catch (cf::codec_error const& e) {
+    BOOST_TEST(std::string(e.what()).find("1048576 bytes") != std::string::npos);
+    BOOST_TEST(std::string(e.what()).find("max_empty_element_bytes") !=
+               std::string::npos);
+  }
+}
+
+// Every container the codec ships, of every kind of element that encodes to
+// no bytes: the bound is the reader's, not each codec's.
+BOOST_AUTO_TEST_CASE(every_container_of_empty_elements_is_bounded,
+                     *boost::unit_test::timeout(60)) {
+  check_sequences_of<nothing>();
+  check_sequences_of<std::tuple<>>();
+  check_sequences_of<std::monostate>();
+  check_sequences_of<captureless_t>();
+  check_sequences_of<std::array<int, 0>>();
+  check_sequences_of<std::array<nothing, 3>>();
+  check_sequences_of<two_nothings>();
+  check_sequences_of<silent>();
+  check_sequences_of<std::pair<nothing, std::tuple<>>>();
+  check_associative_of<nothing>();
+  check_associative_of<std::tuple<>>();
+  check_associative_of<std::monostate>();
+  check_associative_of<silent>();
+  check_associative_of<two_nothings>();
+}
+
+BOOST_AUTO_TEST_CASE(empty_elements_within_the_allowance_decode,
+                     *boost::unit_test::timeout(30)) {
+  constexpr std::size_t allowance = cf::codec_reader::max_empty_element_bytes;
+  BOOST_TEST(allowance == std::size_t{1} << 20);
+  BOOST_TEST(round_trip(std::vector<nothing>(1000)).size() == 1000u);
+  BOOST_TEST(round_trip(std::vector<nothing>(allowance)).size() == allowance);
+  BOOST_TEST(round_trip(std::list<std::tuple<>>(allowance)).size() == allowance);
+  BOOST_TEST(
+      (round_trip(std::map<nothing, nothing>{{nothing{}, nothing{}}}).size() == 1u));
+  // An element counts its size: three bytes of memory for each of these.
+  BOOST_TEST(round_trip(std::vector<std::array<nothing, 3>>(allowance / 3)).size() ==
+             allowance / 3);
+  using triples = std::vector<std::array<nothing, 3>>;
+  BOOST_TEST(decode_throws<triples>(with_count(allowance / 3 + 1, 0)));
+
+  // One allowance for the message: two halves and one more do not fit.
+  std::vector<std::vector<nothing>> const halves(2, std::vector<nothing>(allowance / 2));
+  BOOST_TEST(round_trip(halves).size() == 2u);
+  auto bytes = encode(halves);
+  std::uint64_t const more = allowance / 2 + 1;
+  std::memcpy(bytes.data() + 8, &more, sizeof more);
+  BOOST_TEST(decode_throws<std::vector<std::vector<nothing>>>(bytes));
+
+  // Elements that take bytes spend none of it.
+  cf::codec_reader r(bytes);
+  (void)r.read<std::uint64_t>();
+  BOOST_TEST(r.empty_allowance() == allowance);
+  auto const ints = encode(std::vector<std::set<int>>{{1, 2}, {3}});
+  cf::codec_reader ri(ints);
+  (void)ri.read<std::vector<std::set<int>>>();
+  BOOST_TEST(ri.empty_allowance() == allowance);
+}
+
+// A count that the bytes left can hold, of elements far larger in memory than
+// encoded: reserving room for all of them first threw std::bad_alloc before
+// the bytes showed they were not there.
+BOOST_AUTO_TEST_CASE(reserves_no_more_memory_than_the_bytes_left) {
+  using pages = std::vector<page, metered<page>>;
+  auto bytes = with_count(4096, 4096);
+  std::fill(bytes.begin() + 8, bytes.end(), std::byte{2}); // no optional flag
+  BOOST_TEST(rejected_within_bounds<pages>(bytes));
+  metered_total = 0;
+  std::vector<page, metered<page>> const few(3);
+  BOOST_TEST(round_trip(few).size() == 3u);
+  BOOST_TEST(metered_total < std::size_t{1} << 20);
+}
+
+BOOST_AUTO_TEST_CASE(charge_empty_elements_spends_the_allowance_once) {
+  std::array<std::byte, 0> none{};
+  cf::codec_reader r(none);
+  r.charge_empty_elements(cf::codec_reader::max_empty_element_bytes - 1);
+  BOOST_TEST(r.empty_allowance() == 1u);
+  BOOST_CHECK_THROW(r.charge_empty_elements(2), cf::codec_error);
+  BOOST_TEST(r.empty_allowance() == 1u);
+  r.charge_empty_elements(1);
+  BOOST_TEST(r.empty_allowance() == 0u);
+  BOOST_CHECK_THROW(r.charge_empty_elements(1), cf::codec_error);
+  cf::codec_reader fresh(none);
+  BOOST_TEST(fresh.empty_allowance() == cf::codec_reader::max_empty_element_bytes);
+}
+
+BOOST_AUTO_TEST_CASE(large_values_still_decode, *boost::unit_test::timeout(60)) {
+  std::string const text(10 << 20, 'x');
+  BOOST_TEST(round_trip(text) == text);
+  std::vector<std::string> const many(100'000, "abc");
+  BOOST_TEST((round_trip(many) == many));
+  std::map<int, std::monostate> m;
+  for (int i = 0; i < 100'000; ++i) {
+    m.emplace(i, std::monostate{});
+  }
+  BOOST_TEST((round_trip(m) == m));
+  // A huge string length is rejected before anything is allocated for it.
+  largest_allocation = 0;
+  using chars = std::basic_string<char, std::char_traits<char>, counting_allocator<char>>;
+  BOOST_TEST(decode_throws<chars>(with_count(std::uint64_t{1} << 40, 10 << 20)));
+  BOOST_TEST(largest_allocation == 0u);
+}
+
+// ---------------------------------------------------------------- replies
+
+namespace {
+
+int answer() {
+  return 42;
+}
+
+std::vector<nothing, metered<nothing>> nothings() {
+  return {};
+}
+
+// A call's future, completed from `reply` as a process pool completes it from
+// a worker's.
+template <class R>
+cf::future<R> completed_from(R (*fn)(), std::vector<std::byte> const& reply) {
+  auto* task = new cf::detail::call_task<R, R (*)()>(fn);
+  auto f = cf::detail::future_access::adopt<R>(task);
+  BOOST_REQUIRE(task->start_remote());
+  task->complete_remote(reply, 4242);
+  return f;
+}
+
+// The reply of a call that threw `e`.
+template <class E>
+std::vector<std::byte> reply_of_exception(E const& e) {
+  std::vector<std::byte> reply{
+      static_cast<std::byte>(cf::detail::reply_status::exception)};
+  cf::codec_writer w(reply);
+  try {
+    throw e;
+  } catch (...) {
+    cf::detail::encode_current_exception(w);
+  }
+  return reply;
+}
+
+template <class R>
+bool fails_with_codec_error(cf::future<R> const& f) {
+  BOOST_REQUIRE(f.done());
+  try {
+    std::rethrow_exception(f.exception());
+  } catch (cf::codec_error const&) {
+    return true;
+  } catch (...) {
+  }
+  return false;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(garbage_replies_fail_their_future_with_codec_error,
+                     *boost::unit_test::timeout(30)) {
+  auto value = encode(std::uint8_t{0});
+  cf::codec_writer(value).write(42);
+  BOOST_TEST(completed_from(answer, value).result() == 42);
+  value.pop_back();
+  BOOST_TEST(fails_with_codec_error(completed_from(answer, value)));
+  BOOST_TEST(fails_with_codec_error(completed_from(answer, {})));
+
+  auto const boom = reply_of_exception(std::runtime_error("boom"));
+  BOOST_CHECK_EXCEPTION(
+      completed_from(answer, boom).result(), std::runtime_error,
+      [](std::runtime_error const& e) { return std::string(e.what()) == "boom"; });
+  // An exception kind that encode_current_exception never writes.
+  auto bad_kind = boom;
+  bad_kind[1] = std::byte{7};
+  BOOST_TEST(fails_with_codec_error(completed_from(answer, bad_kind)));
+  // Its type name's length, out of all bounds.
+  auto bad_length = boom;
+  std::uint64_t const huge = std::uint64_t{1} << 60;
+  std::memcpy(bad_length.data() + 2, &huge, sizeof huge);
+  BOOST_TEST(fails_with_codec_error(completed_from(answer, bad_length)));
+  // Every cut of a well-formed exception reply.
+  auto const system = reply_of_exception(
+      std::system_error(std::make_error_code(std::errc::timed_out), "waited"));
+  for (std::size_t n = 0; n < system.size(); ++n) {
+    std::vector<std::byte> const cut(system.begin(),
+                                     system.begin() + static_cast<std::ptrdiff_t>(n));
+    BOOST_TEST(fails_with_codec_error(completed_from(answer, cut)));
+  }
+
+  // A value of 2^60 elements that encode to no bytes.
+  auto empties = encode(std::uint8_t{0});
+  cf::codec_writer(empties).write(huge);
+  metered_total = 0;
+  BOOST_TEST(fails_with_codec_error(completed_from(nothings, empties)));
 }
 
 // ---------------------------------------------------------------- compile-time use

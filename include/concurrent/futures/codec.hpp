@@ -12,6 +12,7 @@
 #include <boost/config.hpp>
 #include <boost/pfr/core.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <complex>
@@ -48,8 +49,10 @@ namespace concurrent::futures {
  * Thrown by `codec_reader` when a read runs past the end of its input, and by
  * the built-in codecs when the input cannot be a value they wrote: a length
  * larger than the bytes left, a `std::variant` index out of range, a `bool`
- * or `std::optional` flag other than 0 or 1. Decoding never reads or
- * allocates past what the input can justify before it throws.
+ * or `std::optional` flag other than 0 or 1, more elements that encode to no
+ * bytes than `codec_reader::max_empty_element_bytes` allows, an archive that
+ * Boost.Serialization cannot read. Decoding never reads or allocates past what
+ * the input can justify before it throws (see `codec_reader`).
  */
 class codec_error : public std::runtime_error {
 public:
@@ -82,7 +85,9 @@ class codec_reader;
  * (`template <class T> requires my_concept<T> struct codec<T>`) works too.
  * Optionally, `static constexpr std::size_t min_encoded_size` states a lower
  * bound on the bytes `encode` writes, so that a container of `T` rejects a
- * corrupted length before it allocates; without it the bound is 0.
+ * corrupted length before it allocates; without it the bound is 0, and each
+ * element of a container that takes no bytes is charged to the message's
+ * allowance, `codec_reader::max_empty_element_bytes`.
  *
  * Both ends are processes of the same build on the same machine: values are
  * written in native byte order and sizes, with no versioning.
@@ -214,9 +219,52 @@ private:
  * Every read checks the bytes left first and throws `codec_error` when they
  * are too few, so a truncated or corrupted input fails instead of reading
  * past its end.
+ *
+ * @par Cost of decoding
+ * Decoding `n` bytes with the built-in codecs takes time and memory linear in
+ * `n`, plus at most `max_empty_element_bytes` of elements that encode to no
+ * bytes, and stack for at most `max_depth` levels of nesting: a count is
+ * checked against the bytes left before anything is allocated for it, and an
+ * element that took no bytes is charged to that allowance. A codec of your
+ * own keeps this bound if it checks each count it reads against `remaining()`
+ * or, for elements that may take no bytes, charges them through
+ * `charge_empty_elements`. The factor is the type's: a decoded value takes
+ * the memory its elements take, and an ordered set or map given its keys out
+ * of order adds the logarithm of its size. An unordered container costs what
+ * inserting its keys costs: quadratic for keys that all collide under its
+ * hash, as building it was for the sender. Malformed input of any kind is a
+ * `codec_error`.
  */
 class codec_reader {
 public:
+  /// The memory that elements which encode to no bytes may take in a message.
+  /**
+   * A count of elements that take no input (empty classes, captureless
+   * lambdas, `std::monostate`, `std::tuple<>`, `std::array<T, 0>`, a user type
+   * whose codec writes nothing) cannot be checked against the bytes left, so
+   * each such element costs its `sizeof` of this allowance: one allowance per
+   * reader, shared by every container it decodes, so that
+   * `std::vector<std::vector<E>>` cannot multiply it. 2^20 bytes, a million
+   * one-byte empty values per message; decoding more throws `codec_error`
+   * (send their count instead). A Boost.Serialization collection that declares
+   * more elements than its archive has bytes is charged a byte for each one
+   * beyond.
+   */
+  static constexpr std::size_t max_empty_element_bytes = std::size_t{1} << 20;
+
+  /// How deeply values may nest in a message.
+  /**
+   * Decoding recurses once for each value of class type inside another (a
+   * container, an aggregate, a Boost.Serialization object), so a recursive
+   * type (a user codec of a tree, a Boost.Serialization tree) could nest as
+   * deeply as its bytes allow and overflow the stack: a few hundred
+   * kilobytes did. Each level counts one, and so does each object or
+   * collection inside a Boost.Serialization value, counted from that value;
+   * deeper than 1000, Python's recursion limit, decoding throws
+   * `codec_error`.
+   */
+  static constexpr std::size_t max_depth = 1000;
+
   /// Reads from `in`, which must outlive the reader and what `take` returns.
   explicit codec_reader(std::span<std::byte const> in) noexcept
       : next_(in.data()), end_(in.data() + in.size()) {}
@@ -235,7 +283,10 @@ public:
   /** @throws codec_error if the input is truncated or malformed. */
   template <class T>
   std::remove_cv_t<T> read() {
-    if constexpr (codable<T>) {
+    if constexpr (codable<T> && std::is_class_v<T>) {
+      nested const level(*this);
+      return codec<std::remove_cv_t<T>>::decode(*this);
+    } else if constexpr (codable<T>) {
       return codec<std::remove_cv_t<T>>::decode(*this);
     } else {
       detail::require_codable<T>();
@@ -257,7 +308,42 @@ public:
     return bytes;
   }
 
+  /// Charges `bytes` to the allowance for elements that encode to no bytes.
+  /**
+   * For the codec of a container whose elements may take no input: call it
+   * for each element that took none, with its `sizeof`, so that a corrupted
+   * count cannot make decoding loop or allocate without bound.
+   * @throws codec_error if that spends more than `max_empty_element_bytes` in
+   * this reader's lifetime; nothing is charged then.
+   */
+  void charge_empty_elements(std::size_t bytes) {
+    if (bytes > empty_allowance_) {
+      throw_empty_allowance_spent();
+    }
+    empty_allowance_ -= bytes;
+  }
+
+  /// What is left of the allowance for elements that encode to no bytes.
+  std::size_t empty_allowance() const noexcept { return empty_allowance_; }
+
 private:
+  // One level of nesting, for as long as a class value is being decoded.
+  class nested {
+  public:
+    explicit nested(codec_reader& r) : depth_(r.depth_) {
+      if (depth_ == max_depth) {
+        throw_too_deep();
+      }
+      ++depth_;
+    }
+    nested(nested const&) = delete;
+    nested& operator=(nested const&) = delete;
+    ~nested() { --depth_; }
+
+  private:
+    std::size_t& depth_;
+  };
+
   void check(std::size_t n) const {
     if (n > remaining()) {
       throw_truncated(n, remaining());
@@ -271,6 +357,20 @@ private:
                       " more bytes, " + std::to_string(left) + " left");
   }
 
+  [[noreturn]] BOOST_NOINLINE static void throw_too_deep() {
+    throw codec_error("cf::codec: corrupted input: values nested more than " +
+                      std::to_string(max_depth) + " deep (cf::codec_reader::max_depth)");
+  }
+
+  [[noreturn]] BOOST_NOINLINE static void throw_empty_allowance_spent() {
+    throw codec_error(
+        "cf::codec: corrupted input: elements that encode to no bytes (empty classes, "
+        "captureless lambdas, std::monostate, std::tuple<>) take more than " +
+        std::to_string(max_empty_element_bytes) +
+        " bytes of memory in one message (cf::codec_reader::max_empty_element_bytes); "
+        "to send that many, send their count instead");
+  }
+
   // Only after a failed static_assert, to keep the return type well-formed.
   template <class U>
   [[noreturn]] static U unreachable() {
@@ -279,6 +379,8 @@ private:
 
   std::byte const* next_;
   std::byte const* end_;
+  std::size_t empty_allowance_ = max_empty_element_bytes;
+  std::size_t depth_ = 0;
 };
 
 namespace detail {
@@ -405,6 +507,24 @@ std::size_t read_count(codec_reader& r) {
     }
   }
   return static_cast<std::size_t>(n);
+}
+
+// Decodes one element of a container through `decode_one`, which stores it.
+// An element whose lower bound Min is 0 leaves its count bounded by nothing
+// in the input, so one that took no bytes is charged its Size to the
+// reader's allowance: every container codec goes through here, so that no
+// count of such elements can make decoding loop or allocate without bound.
+template <std::size_t Min, std::size_t Size, class F>
+void decode_element(codec_reader& r, F&& decode_one) {
+  if constexpr (Min != 0) {
+    std::forward<F>(decode_one)();
+  } else {
+    auto const before = r.remaining();
+    std::forward<F>(decode_one)();
+    if (r.remaining() == before) {
+      r.charge_empty_elements(Size);
+    }
+  }
 }
 
 // ---------------------------------------------------------------- scalars
@@ -835,6 +955,20 @@ concept reservable = requires(C& c, std::size_t n) {
   c.reserve(n);
 };
 
+// How many of `n` elements, bounded by the input, to reserve room for. A
+// vector's room is its elements: no more memory than the bytes left, however
+// large an element is in memory, so that a corrupted count of elements that
+// take a byte or two encoded fails as a codec_error when they are not there,
+// not as std::bad_alloc first. An unordered set's is a bucket an element.
+template <class C>
+std::size_t reservation(std::size_t n, codec_reader const& r) noexcept {
+  if constexpr (requires(C const& c) { c.capacity(); }) {
+    return std::min(n, r.remaining() / sizeof(typename C::value_type));
+  } else {
+    return n;
+  }
+}
+
 // A count, then the elements: vector (elements not copied as bytes), deque,
 // list, and the sets (an ordered one is sorted on the way out, so each
 // insertion hints the end).
@@ -850,19 +984,22 @@ struct elements_codec {
     }
   }
   static C decode(codec_reader& r) {
-    auto const n = read_count<min_size<value_type>>(r);
+    constexpr std::size_t min = min_size<value_type>;
+    auto const n = read_count<min>(r);
     C c;
-    if constexpr (min_size<value_type> != 0 && reservable<C>) {
-      c.reserve(n); // n is bounded by the input then
+    if constexpr (min != 0 && reservable<C>) {
+      c.reserve(reservation<C>(n, r));
     }
     for (std::size_t i = 0; i < n; ++i) {
-      if constexpr (requires { c.push_back(r.read<value_type>()); }) {
-        c.push_back(r.read<value_type>());
-      } else if constexpr (requires { typename C::key_compare; }) {
-        c.emplace_hint(c.end(), r.read<value_type>());
-      } else {
-        c.emplace(r.read<value_type>());
-      }
+      decode_element<min, sizeof(value_type)>(r, [&] {
+        if constexpr (requires { c.push_back(r.read<value_type>()); }) {
+          c.push_back(r.read<value_type>());
+        } else if constexpr (requires { typename C::key_compare; }) {
+          c.emplace_hint(c.end(), r.read<value_type>());
+        } else {
+          c.emplace(r.read<value_type>());
+        }
+      });
     }
     return c;
   }
@@ -880,11 +1017,13 @@ struct forward_list_codec {
     }
   }
   static C decode(codec_reader& r) {
-    auto const n = read_count<min_size<value_type>>(r);
+    constexpr std::size_t min = min_size<value_type>;
+    auto const n = read_count<min>(r);
     C c;
     auto last = c.before_begin();
     for (std::size_t i = 0; i < n; ++i) {
-      last = c.insert_after(last, r.read<value_type>());
+      decode_element<min, sizeof(value_type)>(
+          r, [&] { last = c.insert_after(last, r.read<value_type>()); });
     }
     return c;
   }
@@ -945,16 +1084,18 @@ struct map_codec {
     auto const n = read_count<pair_size>(r);
     C c;
     if constexpr (!Ordered && pair_size != 0) {
-      c.reserve(n);
+      c.reserve(n); // buckets, bounded by the input as n is
     }
     for (std::size_t i = 0; i < n; ++i) {
-      auto k = r.read<key_type>(); // named: argument order is unspecified
-      auto v = r.read<mapped_type>();
-      if constexpr (Ordered) {
-        c.emplace_hint(c.end(), std::move(k), std::move(v));
-      } else {
-        c.emplace(std::move(k), std::move(v));
-      }
+      decode_element<pair_size, sizeof(typename C::value_type)>(r, [&] {
+        auto k = r.read<key_type>(); // named: argument order is unspecified
+        auto v = r.read<mapped_type>();
+        if constexpr (Ordered) {
+          c.emplace_hint(c.end(), std::move(k), std::move(v));
+        } else {
+          c.emplace(std::move(k), std::move(v));
+        }
+      });
     }
     return c;
   }

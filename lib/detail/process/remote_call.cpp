@@ -140,7 +140,11 @@ void encode_current_exception(codec_writer& out) noexcept {
 }
 
 std::exception_ptr decode_exception(codec_reader& in, int pid) {
-  auto const kind = static_cast<exception_kind>(in.read<std::uint8_t>());
+  auto const kind_byte = in.read<std::uint8_t>();
+  if (kind_byte > static_cast<std::uint8_t>(exception_kind::system))
+    throw codec_error("cf::codec: corrupted input: an exception of kind " +
+                      std::to_string(kind_byte) + ", not 0, 1 or 2");
+  auto const kind = static_cast<exception_kind>(kind_byte);
   auto const type = in.read<std::string>();
   auto const what = in.read<std::string>();
   std::string const shown = type.empty() ? std::string("<unknown exception type>")

@@ -55,7 +55,8 @@ CONCURRENT_FUTURES_DECL void const* from_code_ref(code_ref ref);
 CONCURRENT_FUTURES_DECL void encode_current_exception(codec_writer& out) noexcept;
 
 /// Rebuilds an exception a worker encoded: the same type for the standard
-/// exceptions and registered ones, else remote_error.
+/// exceptions and registered ones, else remote_error. Throws codec_error
+/// when the bytes are not what encode_current_exception writes.
 CONCURRENT_FUTURES_DECL std::exception_ptr decode_exception(codec_reader& in, int pid);
 
 /// A call submitted through the `executor` base that cannot cross to a
