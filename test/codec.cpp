@@ -1490,6 +1490,16 @@ BOOST_AUTO_TEST_CASE(garbage_replies_fail_their_future_with_codec_error,
   auto value = encode(std::uint8_t{0});
   cf::codec_writer(value).write(42);
   BOOST_TEST(completed_from(answer, value).result() == 42);
+  // Bytes left after the value: not a reply R's codec made.
+  auto longer = value;
+  longer.push_back(std::byte{0});
+  BOOST_TEST(fails_with_codec_error(completed_from(answer, longer)));
+  auto const after_exception = [&] {
+    auto r = reply_of_exception(std::runtime_error("boom"));
+    r.push_back(std::byte{1});
+    return r;
+  }();
+  BOOST_TEST(fails_with_codec_error(completed_from(answer, after_exception)));
   value.pop_back();
   BOOST_TEST(fails_with_codec_error(completed_from(answer, value)));
   BOOST_TEST(fails_with_codec_error(completed_from(answer, {})));

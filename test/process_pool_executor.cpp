@@ -753,6 +753,24 @@ BOOST_DATA_TEST_CASE(map_sends_chunks_and_keeps_the_order, bdata::make({1, 7, 10
   BOOST_TEST(i == 1000);
 }
 
+namespace {
+void ignore(int) {}
+} // namespace
+
+// A void function's chunk returns a byte per input: more inputs in one
+// chunk than the codec lets empty values take in one message.
+BOOST_AUTO_TEST_CASE(map_of_a_void_function_in_one_huge_chunk, *utf::timeout(120)) {
+  leak_check check;
+  std::size_t const n = (std::size_t{1} << 20) + 5;
+  std::vector<int> xs(n, 1);
+  cf::process_pool_executor procs({.max_workers = 1});
+  std::size_t seen = 0;
+  for ([[maybe_unused]] std::monostate m :
+       procs.map(ignore, xs, {.chunksize = static_cast<std::ptrdiff_t>(n)}))
+    ++seen;
+  BOOST_TEST(seen == n);
+}
+
 BOOST_AUTO_TEST_CASE(map_raises_a_failed_chunk_at_its_position, *utf::timeout(60)) {
   leak_check check;
   cf::process_pool_executor procs({.max_workers = 2});

@@ -11,6 +11,7 @@
 #include <concurrent/futures/future.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <iterator>
 #include <memory>
@@ -44,12 +45,21 @@ namespace detail {
 template <class T>
 using map_value_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
+/// What a chunk's call returns per input of a `void` function: one byte
+/// that says it ran. An empty value would encode to no bytes, and a codec
+/// bounds how many of those one message may hold (codec_reader).
+enum class ran : std::uint8_t { yes = 1 };
+
+/// A chunk's results: the values, or a `ran` per input.
+template <class T>
+using chunk_value_t = std::conditional_t<std::is_void_v<T>, ran, T>;
+
 /// One submitted call of map: the future of one input, or of a chunk of
 /// inputs (a process pool sends a chunk as one message).
 template <class T>
 struct map_item {
   future<T> single;
-  future<std::vector<map_value_t<T>>> chunk;
+  future<std::vector<chunk_value_t<T>>> chunk;
 };
 
 /// Pulls the next input tuple (or chunk of them) and submits it; empty
@@ -118,12 +128,12 @@ struct chunk_call {
   F fn;
   auto operator()(std::vector<std::tuple<Args...>> items) const {
     using R = std::invoke_result_t<F const&, Args&...>;
-    std::vector<map_value_t<std::remove_cvref_t<R>>> out;
+    std::vector<chunk_value_t<std::remove_cvref_t<R>>> out;
     out.reserve(items.size());
     for (auto& t : items) {
       if constexpr (std::is_void_v<R>) {
         std::apply(fn, t);
-        out.emplace_back();
+        out.push_back(ran::yes);
       } else {
         out.push_back(std::apply(fn, t));
       }
@@ -295,7 +305,7 @@ private:
     if (finished_)
       return;
     if (chunk_next_ < chunk_.size()) {
-      current_.emplace(std::move(chunk_[chunk_next_++]));
+      take_from_chunk();
       return;
     }
     chunk_.clear();
@@ -325,7 +335,7 @@ private:
         chunk_ = detail::take_value(item.chunk);
         if (chunk_.empty())
           return advance();
-        current_.emplace(std::move(chunk_[chunk_next_++]));
+        take_from_chunk();
         return;
       }
       future<T>& f = item.single;
@@ -355,7 +365,15 @@ private:
   }
 
   std::deque<detail::map_item<T>> pending_;
-  std::vector<value_type> chunk_;
+  void take_from_chunk() {
+    if constexpr (std::is_void_v<T>)
+      current_.emplace();
+    else
+      current_.emplace(std::move(chunk_[chunk_next_]));
+    ++chunk_next_;
+  }
+
+  std::vector<detail::chunk_value_t<T>> chunk_;
   std::size_t chunk_next_ = 0;
   std::unique_ptr<detail::map_source<T>> source_;
   std::optional<value_type> current_;

@@ -207,13 +207,20 @@ public:
         codec_reader in(reply);
         if (in.read<std::uint8_t>() == static_cast<std::uint8_t>(reply_status::value)) {
           if constexpr (std::is_void_v<R>) {
+            require_consumed(in);
             this->construct_and_publish();
           } else {
-            this->emplace_from([&in] { return in.read<R>(); });
+            // Decoded whole before it is stored: bytes left over mean the
+            // reply was not made by R's codec, and its value is not one.
+            R value = in.read<R>();
+            require_consumed(in);
+            this->emplace_from([&value] { return std::move(value); });
             this->publish();
           }
         } else {
-          this->publish_exception(decode_exception(in, pid));
+          std::exception_ptr e = decode_exception(in, pid);
+          require_consumed(in);
+          this->publish_exception(std::move(e));
         }
       } catch (...) {
         this->publish_exception(std::current_exception());
@@ -223,6 +230,14 @@ public:
   }
 
 protected:
+  static void require_consumed(codec_reader const& in) {
+    if (in.remaining() != 0)
+      throw codec_error("cf::codec: a worker's reply holds " +
+                        std::to_string(in.remaining()) +
+                        " bytes after its outcome; the result type's codec reads less "
+                        "than its encode writes");
+  }
+
   ~basic_call_task() override {
     if (alive_)
       call_.~Call();
