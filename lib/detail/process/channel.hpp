@@ -23,6 +23,7 @@
 // shared memory; the pool's thread sleeps in epoll, so the worker wakes it
 // with the pool's eventfd (the doorbell).
 
+#include <boost/config.hpp>
 #include <boost/interprocess/mapped_region.hpp>
 
 #include <linux/futex.h>
@@ -38,7 +39,6 @@
 #include <ctime>
 #include <span>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 namespace concurrent::futures::detail::process {
@@ -209,13 +209,12 @@ public:
   /// The record at `pos` (the tail, or a `next` an earlier read returned),
   /// without consuming anything.
   read_result read_at(std::uint64_t pos, view& out) {
-    if (indices_->tail.load(std::memory_order_relaxed) != tail_)
-      return fail("its read index (which only this side writes) was overwritten: " +
-                  std::to_string(indices_->tail.load(std::memory_order_relaxed)) +
-                  " instead of " + std::to_string(tail_));
+    std::uint64_t const own = indices_->tail.load(std::memory_order_relaxed);
+    if (own != tail_)
+      return overwritten("read", own, tail_);
     std::uint64_t const head = indices_->head.load(std::memory_order_acquire);
-    if (!consumer_sound(head))
-      return read_result::corrupt;
+    if (head < head_seen_ || head - tail_ > bytes_ || head % record_alignment != 0)
+      return moved("write", head, head_seen_, "read", tail_);
     head_seen_ = head;
     for (;;) {
       if (pos == head)
@@ -224,28 +223,19 @@ public:
       std::memcpy(&h, data_ + (pos & mask_), sizeof h);
       std::uint64_t const len = align(sizeof h + std::uint64_t{h.size});
       std::uint64_t const offset = pos & mask_;
-      if (h.size > bytes_ || offset + len > bytes_)
-        return fail("a record at " + std::to_string(pos) + " claims " +
-                    std::to_string(h.size) + " bytes, past the end of the " +
-                    std::to_string(bytes_) + "-byte ring");
-      if (pos + len > head)
-        return fail("a record at " + std::to_string(pos) + " of " +
-                    std::to_string(h.size) + " bytes runs past the write index " +
-                    std::to_string(head));
+      if (h.size > bytes_ || offset + len > bytes_ || pos + len > head)
+        return bad_record("does not fit in the ring before the write index", pos, h,
+                          head);
       if (h.kind == record_kind::padding) {
         if (offset + len != bytes_ || h.flags != 0 || h.id != 0)
-          return fail("padding at " + std::to_string(pos) +
-                      " does not run to the ring's end (" + std::to_string(h.size) +
-                      " bytes, flags " + std::to_string(h.flags) + ")");
+          return bad_record("is padding that does not run to the ring's end", pos, h,
+                            head);
         pos += len;
         continue;
       }
       if (h.kind > record_kind::reply || (h.flags & ~record_known_flags) != 0 ||
           h.size > max_record())
-        return fail("a record at " + std::to_string(pos) + " has kind " +
-                    std::to_string(static_cast<unsigned>(h.kind)) + ", flags " +
-                    std::to_string(h.flags) + " and " + std::to_string(h.size) +
-                    " bytes, which no writer makes");
+        return bad_record("has a kind, flags or size no writer makes", pos, h, head);
       out.header = h;
       out.payload = {data_ + offset + sizeof h, h.size};
       out.next = pos + len;
@@ -274,42 +264,45 @@ private:
     return (n + record_alignment - 1) & ~(record_alignment - 1);
   }
 
-  template <class Result = read_result>
-  Result fail_as(std::string why) {
-    fault_ = std::move(why);
-    if constexpr (std::is_same_v<Result, read_result>)
-      return read_result::corrupt;
-    else
-      return write_result::corrupt;
+  // The faults' texts, out of line: the checks above stay a few compares
+  // on the path every record takes.
+  BOOST_NOINLINE read_result overwritten(char const* which, std::uint64_t found,
+                                         std::uint64_t ours) {
+    fault_ =
+        std::string("its ") + which +
+        " index (which only this side writes) was overwritten: " + std::to_string(found) +
+        " instead of " + std::to_string(ours);
+    return read_result::corrupt;
   }
-  read_result fail(std::string why) { return fail_as(std::move(why)); }
+
+  BOOST_NOINLINE read_result moved(char const* which, std::uint64_t to, std::uint64_t was,
+                                   char const* other, std::uint64_t at) {
+    fault_ = std::string("its ") + which + " index moved to " + std::to_string(to) +
+             " (it was " + std::to_string(was) + ", the " + other + " index is " +
+             std::to_string(at) + ", the ring holds " + std::to_string(bytes_) +
+             " bytes)";
+    return read_result::corrupt;
+  }
+
+  BOOST_NOINLINE read_result bad_record(char const* what, std::uint64_t pos,
+                                        record_header const& h, std::uint64_t head) {
+    fault_ = "the record at " + std::to_string(pos) + " (kind " +
+             std::to_string(static_cast<unsigned>(h.kind)) + ", flags " +
+             std::to_string(h.flags) + ", " + std::to_string(h.size) +
+             " bytes; the write index is " + std::to_string(head) + ") " + what;
+    return read_result::corrupt;
+  }
 
   // The consumer's tail, as the producer reads it: between what it saw
   // before and the head, on a record boundary; and the head is still ours.
   bool producer_sound(std::uint64_t tail) {
-    if (indices_->head.load(std::memory_order_relaxed) != head_) {
-      fail_as<write_result>(
-          "its write index (which only this side writes) was overwritten: " +
-          std::to_string(indices_->head.load(std::memory_order_relaxed)) +
-          " instead of " + std::to_string(head_));
+    std::uint64_t const own = indices_->head.load(std::memory_order_relaxed);
+    if (own != head_) {
+      overwritten("write", own, head_);
       return false;
     }
     if (tail < tail_seen_ || tail > head_ || tail % record_alignment != 0) {
-      fail_as<write_result>("its read index moved to " + std::to_string(tail) +
-                            " (it was " + std::to_string(tail_seen_) +
-                            ", the write index is " + std::to_string(head_) + ")");
-      return false;
-    }
-    return true;
-  }
-
-  // The producer's head, as the consumer reads it: not behind what it saw
-  // before, on a record boundary, at most one ring ahead of the tail.
-  bool consumer_sound(std::uint64_t head) {
-    if (head < head_seen_ || head - tail_ > bytes_ || head % record_alignment != 0) {
-      fail("its write index moved to " + std::to_string(head) + " (it was " +
-           std::to_string(head_seen_) + ", the read index is " + std::to_string(tail_) +
-           ", the ring holds " + std::to_string(bytes_) + " bytes)");
+      moved("read", tail, tail_seen_, "write", head_);
       return false;
     }
     return true;
