@@ -53,6 +53,7 @@ private:
 
   void invoke() {
     auto const why = this->fired_because();
+    bool const range_gone = this->range_gone_; // read before free()
     std::optional<Future> taken = std::move(taken_);
     std::size_t const unfinished = this->unfinished_;
     std::size_t const total = this->total_;
@@ -61,8 +62,8 @@ private:
     this->free();
     std::exception_ptr e;
     if (why == async_op_base::reason::cancelled)
-      e = cancelled_wait_error(this->range_gone_ ? cancelled_wait::range_gone
-                                                 : cancelled_wait::next_completed);
+      e = cancelled_wait_error(range_gone ? cancelled_wait::range_gone
+                                          : cancelled_wait::next_completed);
     else if (why == async_op_base::reason::timed_out)
       e = std::make_exception_ptr(timeout_error(std::to_string(unfinished) + " (of " +
                                                 std::to_string(total) +
