@@ -231,3 +231,16 @@ void executor::close_dependents(bool wait, bool cancel_futures) {
 }
 
 } // namespace concurrent::futures
+
+namespace concurrent::futures::detail {
+
+void throw_wire_not_visible() {
+  throw std::invalid_argument(
+      "a pool whose calls run in other processes was given a call submitted through "
+      "cf::executor& in a translation unit that does not include "
+      "<concurrent/futures/process_pool_executor.hpp>, so the code that encodes the "
+      "call was not made there: include that header (or <concurrent/futures.hpp>) "
+      "where the call is submitted");
+}
+
+} // namespace concurrent::futures::detail

@@ -586,7 +586,7 @@ void pool_core::dispatch_locked(std::vector<slot_ptr>& wake,
     if (!s)
       break;
     pending_call c = backlog_.pop();
-    if (!c.task->start_remote())
+    if (!detail::start_remote(*c.task))
       continue; // cancelled while it waited
     s->inflight.push_back(c.task);
     std::uint64_t const id = ++s->sent;
@@ -909,7 +909,7 @@ bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
           broke = broken_future_;
       }
       for (int i = 0; i < good; ++i)
-        tasks[i]->complete_remote(batch[i].payload, s.pid);
+        detail::complete_remote(*tasks[i], batch[i].payload, s.pid);
       if (good > 0 && fault.empty()) {
         r.consume(batch[good - 1]);
         wake_writer(h);
@@ -1000,7 +1000,7 @@ bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
         report_corruption(s, "result ring", fault);
         return true;
       }
-      task->complete_remote(message, s.pid);
+      detail::complete_remote(*task, message, s.pid);
     }
     s.reassembly.clear();
     r.consume(v);
@@ -1269,8 +1269,6 @@ process_pool_executor::~process_pool_executor() {
   } else {
     shutdown(true, false);
   }
-  boost::asio::execution_context::shutdown();
-  boost::asio::execution_context::destroy();
 }
 
 void process_pool_executor::enqueue(detail::task_node& task) {
@@ -1293,10 +1291,13 @@ void process_pool_executor::enqueue(detail::task_node& task) {
         std::vector<std::byte>().swap(buffer); // do not keep a huge one
     }
   } guard{own, message};
+  // A call made where the Wire was not visible cannot cross: submit throws.
+  if (task.remote == nullptr)
+    detail::throw_wire_not_visible();
   scratch_busy = true;
   message.clear();
   try {
-    task.encode_remote(message);
+    detail::encode_remote(task, message);
   } catch (detail::call_not_remotable const&) {
     throw;
   } catch (...) {

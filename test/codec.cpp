@@ -11,6 +11,7 @@
 #include <concurrent/futures/boost_serialization.hpp>
 #include <concurrent/futures/detail/remote_call.hpp>
 #include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/detail/wire/seam.hpp>
 #include <concurrent/futures/exceptions.hpp>
 #include <concurrent/futures/future.hpp>
 
@@ -1450,10 +1451,12 @@ std::vector<nothing, metered<nothing>> nothings() {
 // a worker's.
 template <class R>
 cf::future<R> completed_from(R (*fn)(), std::vector<std::byte> const& reply) {
-  auto* task = new cf::detail::call_task<R, R (*)()>(fn);
+  using task_type = cf::detail::call_task<R, R (*)()>;
+  auto* task = new task_type(fn);
   auto f = cf::detail::future_access::adopt<R>(task);
-  BOOST_REQUIRE(task->start_remote());
-  task->complete_remote(reply, 4242);
+  task->remote = cf::detail::wire_seam<cf::detail::this_tu>::ops<task_type>();
+  BOOST_REQUIRE(cf::detail::start_remote(*task));
+  cf::detail::complete_remote(*task, reply, 4242);
   return f;
 }
 

@@ -11,6 +11,7 @@
 #include "test_support.hpp"
 
 #include <concurrent/futures/promise.hpp>
+#include <concurrent/futures/thread_pool_executor.hpp>
 
 #include <atomic>
 #include <cstdio>
@@ -568,6 +569,22 @@ BOOST_AUTO_TEST_CASE(concurrent_set_result_and_cancel_have_one_winner,
     BOOST_TEST_REQUIRE(callbacks.load() == 1);
     BOOST_TEST_REQUIRE(f.done());
   }
+}
+
+BOOST_AUTO_TEST_CASE(result_on_an_rvalue_moves_a_move_only_value_out, *utf::timeout(30)) {
+  cf::thread_pool_executor pool({.max_workers = 1});
+  auto f = pool.submit([] { return std::make_unique<int>(7); });
+  std::unique_ptr<int> p = std::move(f).result();
+  BOOST_TEST(*p == 7);
+  // A temporary future hands its value over instead of a reference that
+  // would dangle at the end of the statement.
+  std::string s = pool.submit([] { return std::string(100, 'x'); }).result();
+  BOOST_TEST(s.size() == 100u);
+  static_assert(std::is_same_v<decltype(std::move(f).result()), std::unique_ptr<int>>);
+  static_assert(std::is_same_v<decltype(f.result()), std::unique_ptr<int> const&>);
+  auto failing =
+      pool.submit([]() -> std::unique_ptr<int> { throw std::runtime_error("no"); });
+  BOOST_CHECK_THROW(std::move(failing).result(), std::runtime_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

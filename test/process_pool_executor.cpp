@@ -128,6 +128,10 @@ void initialize() {
   initialized_value = 17;
 }
 
+void initialize_with(int base, std::string const& suffix) {
+  initialized_value = base + static_cast<int>(suffix.size());
+}
+
 int read_initialized() {
   return initialized_value;
 }
@@ -450,6 +454,7 @@ BOOST_AUTO_TEST_CASE(a_call_that_cannot_cross_is_refused_through_the_base,
                     std::invalid_argument);
   try {
     ex->submit([captured] { return captured; });
+    BOOST_FAIL("a capturing lambda crossed");
   } catch (std::invalid_argument const& e) {
     BOOST_TEST(std::string(e.what()).find("the callable has no codec") !=
                std::string::npos);
@@ -831,6 +836,79 @@ BOOST_DATA_TEST_CASE(workers_die_with_a_killed_parent, bdata::make(all_methods),
   ::kill(program, SIGKILL);
   ::waitpid(program, nullptr, 0);
   BOOST_TEST(wait_gone(pids, 5s));
+}
+
+// ---------------------------------------------------------------- new users' papercuts
+
+std::size_t length_of(std::string const& s) {
+  return s.size();
+}
+
+struct word_count {
+  std::size_t operator()(std::string const& text, std::string const& word) const {
+    std::size_t n = 0;
+    for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + 1))
+      ++n;
+    return n;
+  }
+};
+
+BOOST_AUTO_TEST_CASE(an_argument_crosses_as_its_parameter_type, *utf::timeout(60)) {
+  leak_check check;
+  cf::process_pool_executor procs({.max_workers = 1});
+  // A string literal is a char const*, which cannot cross; the function
+  // takes a std::string, which can.
+  BOOST_TEST(procs.submit(length_of, "hello").result() == 5u);
+  BOOST_TEST(procs.submit(cf::priority{3}, &length_of, "four").result() == 4u);
+  BOOST_TEST(procs.submit(word_count{}, "a b a c a", "a").result() == 3u);
+  // The parents' values come first; the literal is the second parameter.
+  auto text = procs.submit(length_of, "abcabc");
+  auto n = procs.submit(
+      cf::after(text),
+      [](std::size_t len, std::string const& w) { return len + w.size(); }, "xy");
+  BOOST_TEST(n.result() == 8u);
+}
+
+BOOST_AUTO_TEST_CASE(priority_and_after_in_either_order, *utf::timeout(60)) {
+  leak_check check;
+  cf::process_pool_executor procs({.max_workers = 1});
+  cf::thread_pool_executor threads({.max_workers = 1});
+  auto a = procs.submit(add, 1, 2);
+  auto p1 = procs.submit(cf::priority{2}, cf::after(a), add, 10);
+  auto p2 = procs.submit(cf::after(a), cf::priority{2}, add, 20);
+  auto t1 = threads.submit(cf::priority{2}, cf::after(a), add, 30);
+  cf::executor& ex = threads;
+  auto t2 = ex.submit(cf::priority{-1}, cf::after(p1, p2), add);
+  BOOST_TEST(p1.result() == 13);
+  BOOST_TEST(p2.result() == 23);
+  BOOST_TEST(t1.result() == 33);
+  BOOST_TEST(t2.result() == 36);
+}
+
+BOOST_DATA_TEST_CASE(the_initializer_takes_arguments, bdata::make(all_methods), method) {
+  BOOST_TEST_CONTEXT(name_of(method)) {
+    leak_check check;
+    auto options = with(method, 2);
+    options.initializer = {initialize_with, 40, "ab"};
+    cf::process_pool_executor procs(options);
+    BOOST_TEST(procs.submit(read_initialized).result() == 42);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_base_route_keeps_working, *utf::timeout(60)) {
+  leak_check check;
+  std::unique_ptr<cf::executor> ex = std::make_unique<cf::process_pool_executor>(
+      cf::process_pool_options{.max_workers = 2});
+  auto a = ex->submit(add, 2, 3);
+  auto b = ex->submit(cf::after(a), add, 1);
+  std::vector<int> xs{1, 2, 3, 4, 5}, ys{10, 20, 30, 40, 50};
+  std::vector<int> sums;
+  for (int v : ex->map(add, xs, ys, {.chunksize = 2}))
+    sums.push_back(v);
+  BOOST_TEST(sums == (std::vector<int>{11, 22, 33, 44, 55}),
+             boost::test_tools::per_element());
+  BOOST_TEST(b.result() == 6);
+  BOOST_CHECK_THROW(ex->map(add, xs, ys, {.chunksize = 0}), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

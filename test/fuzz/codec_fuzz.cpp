@@ -27,6 +27,7 @@
 #include <concurrent/futures/codec.hpp>
 #include <concurrent/futures/detail/remote_call.hpp>
 #include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/detail/wire/seam.hpp>
 #include <concurrent/futures/exceptions.hpp>
 #include <concurrent/futures/future.hpp>
 
@@ -273,12 +274,14 @@ R make_result() {
 // does not decode fails the future with codec_error.
 template <class R>
 void fuzz_reply(std::span<std::byte const> in) {
-  auto* task = new cf::detail::call_task<R, R (*)()>(&make_result<R>);
+  using task_type = cf::detail::call_task<R, R (*)()>;
+  auto* task = new task_type(&make_result<R>);
   auto const f = cf::detail::future_access::adopt<R>(task);
-  if (!task->start_remote()) {
+  task->remote = cf::detail::wire_seam<cf::detail::this_tu>::ops<task_type>();
+  if (!cf::detail::start_remote(*task)) {
     fail("a call could not start");
   }
-  task->complete_remote(in, 4242);
+  cf::detail::complete_remote(*task, in, 4242);
   if (!f.done()) {
     fail("a reply left its future pending");
   }

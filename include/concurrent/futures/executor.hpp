@@ -10,6 +10,7 @@
 #include <concurrent/futures/after.hpp>
 #include <concurrent/futures/config.hpp>
 #include <concurrent/futures/detail/dependent_task.hpp>
+#include <concurrent/futures/detail/remote_seam.hpp>
 #include <concurrent/futures/detail/task.hpp>
 #include <concurrent/futures/future.hpp>
 #include <concurrent/futures/map.hpp>
@@ -23,6 +24,11 @@
 #include <utility>
 
 namespace concurrent::futures {
+
+namespace detail {
+template <class T>
+inline constexpr bool is_priority_v = false;
+} // namespace detail
 
 /// The priority of a submitted call: `pool.submit(cf::priority{5}, fn, args...)`.
 /**
@@ -39,6 +45,11 @@ struct priority {
   int value = 0;
 };
 
+namespace detail {
+template <>
+inline constexpr bool is_priority_v<priority> = true;
+} // namespace detail
+
 /// What every executor of this library offers (Python's `Executor`).
 /**
  * Code that should not care which pool runs its work holds an executor
@@ -48,6 +59,14 @@ struct priority {
  *
  * Destroying a concrete executor shuts it down and waits, as Python's
  * `with` block does.
+ *
+ * A call that may reach a process pool through this base is encoded by code
+ * made where it is submitted: include
+ * `<concurrent/futures/process_pool_executor.hpp>` (or the umbrella
+ * header) in that translation unit. Without it, a process pool refuses the
+ * call with std::invalid_argument saying so; a thread pool never needs it.
+ * (The `Seam` template parameter names the translation unit for this;
+ * leave it defaulted.)
  *
  * @par Thread Safety
  * `submit`, `map` and `shutdown` may be called from any thread, concurrently.
@@ -69,11 +88,11 @@ public:
    * @throws std::runtime_error "cannot schedule new futures after shutdown";
    * a `broken_executor` subclass once the executor is broken.
    */
-  template <class F, class... Args>
-  requires(!std::same_as<std::remove_cvref_t<F>, priority> &&
+  template <class F, class... Args, class Seam = detail::this_tu>
+  requires(!detail::is_priority_v<std::remove_cvref_t<F>> &&
            !detail::is_after_v<std::remove_cvref_t<F>>) auto submit(F&& fn,
                                                                     Args&&... args) {
-    return submit_ranked(0, std::forward<F>(fn), std::forward<Args>(args)...);
+    return submit_ranked<Seam>(0, std::forward<F>(fn), std::forward<Args>(args)...);
   }
 
   /// Schedules `fn(args...)` with a priority and returns its future.
@@ -100,9 +119,10 @@ public:
    * auto reply = pool.submit(cf::priority{10}, answer, request);    // before others
    * @endcode
    */
-  template <class F, class... Args>
-  auto submit(priority p, F&& fn, Args&&... args) {
-    return submit_ranked(p.value, std::forward<F>(fn), std::forward<Args>(args)...);
+  template <class F, class... Args, class Seam = detail::this_tu>
+  requires(!detail::is_after_v<std::remove_cvref_t<F>>) auto submit(priority p, F&& fn,
+                                                                    Args&&... args) {
+    return submit_ranked<Seam>(p.value, std::forward<F>(fn), std::forward<Args>(args)...);
   }
 
   /// Python's `map(fn, *iterables)`: `fn` over the inputs taken in lockstep
@@ -122,32 +142,35 @@ public:
    *   std::cout << r << '\n';
    * @endcode
    */
-  template <class F, std::ranges::input_range R1>
+  template <class F, std::ranges::input_range R1, class Seam = detail::this_tu>
   auto map(F&& fn, R1&& r1, map_options const& options = {}) {
-    return map_impl(options, std::forward<F>(fn), std::forward<R1>(r1));
+    return map_impl<Seam>(options, std::forward<F>(fn), std::forward<R1>(r1));
   }
 
   /// `map` over two inputs.
-  template <class F, std::ranges::input_range R1, std::ranges::input_range R2>
+  template <class F, std::ranges::input_range R1, std::ranges::input_range R2,
+            class Seam = detail::this_tu>
   auto map(F&& fn, R1&& r1, R2&& r2, map_options const& options = {}) {
-    return map_impl(options, std::forward<F>(fn), std::forward<R1>(r1),
-                    std::forward<R2>(r2));
+    return map_impl<Seam>(options, std::forward<F>(fn), std::forward<R1>(r1),
+                          std::forward<R2>(r2));
   }
 
   /// `map` over three inputs.
   template <class F, std::ranges::input_range R1, std::ranges::input_range R2,
-            std::ranges::input_range R3>
+            std::ranges::input_range R3, class Seam = detail::this_tu>
   auto map(F&& fn, R1&& r1, R2&& r2, R3&& r3, map_options const& options = {}) {
-    return map_impl(options, std::forward<F>(fn), std::forward<R1>(r1),
-                    std::forward<R2>(r2), std::forward<R3>(r3));
+    return map_impl<Seam>(options, std::forward<F>(fn), std::forward<R1>(r1),
+                          std::forward<R2>(r2), std::forward<R3>(r3));
   }
 
   /// `map` over four inputs.
   template <class F, std::ranges::input_range R1, std::ranges::input_range R2,
-            std::ranges::input_range R3, std::ranges::input_range R4>
+            std::ranges::input_range R3, std::ranges::input_range R4,
+            class Seam = detail::this_tu>
   auto map(F&& fn, R1&& r1, R2&& r2, R3&& r3, R4&& r4, map_options const& options = {}) {
-    return map_impl(options, std::forward<F>(fn), std::forward<R1>(r1),
-                    std::forward<R2>(r2), std::forward<R3>(r3), std::forward<R4>(r4));
+    return map_impl<Seam>(options, std::forward<F>(fn), std::forward<R1>(r1),
+                          std::forward<R2>(r2), std::forward<R3>(r3),
+                          std::forward<R4>(r4));
   }
 
   /// Stops taking work and releases the executor's resources.
@@ -204,20 +227,29 @@ public:
    * auto raw = io.submit(download, url);
    * auto img = cpu.submit(cf::after(raw), decode);           // decode(raw's bytes)
    * auto both = cpu.submit(cf::after(img, meta), cf::priority{5}, merge);
+   * // or cpu.submit(cf::priority{5}, cf::after(img, meta), merge)
    * raw.cancel();   // not started yet: img and both are cancelled too
    * @endcode
    */
-  template <class Parents, class F, class... Args>
-  auto submit(after_t<Parents> parents, F&& fn, Args&&... args) {
-    return submit_after(0, std::move(parents), std::forward<F>(fn),
-                        std::forward<Args>(args)...);
+  template <class Parents, class F, class... Args, class Seam = detail::this_tu>
+  requires(!detail::is_priority_v<std::remove_cvref_t<F>>) auto submit(
+      after_t<Parents> parents, F&& fn, Args&&... args) {
+    return submit_after<Seam>(0, std::move(parents), std::forward<F>(fn),
+                              std::forward<Args>(args)...);
   }
 
   /// `submit(after, fn, args...)` with a priority for when it is queued.
-  template <class Parents, class F, class... Args>
+  template <class Parents, class F, class... Args, class Seam = detail::this_tu>
   auto submit(after_t<Parents> parents, priority p, F&& fn, Args&&... args) {
-    return submit_after(p.value, std::move(parents), std::forward<F>(fn),
-                        std::forward<Args>(args)...);
+    return submit_after<Seam>(p.value, std::move(parents), std::forward<F>(fn),
+                              std::forward<Args>(args)...);
+  }
+
+  /// The same, the priority first: both orders mean one thing.
+  template <class Parents, class F, class... Args, class Seam = detail::this_tu>
+  auto submit(priority p, after_t<Parents> parents, F&& fn, Args&&... args) {
+    return submit_after<Seam>(p.value, std::move(parents), std::forward<F>(fn),
+                              std::forward<Args>(args)...);
   }
 
 protected:
@@ -235,40 +267,41 @@ protected:
   /// True when calls run in other processes (a process pool): `map` then
   /// sends `chunksize` inputs per call (a thread pool ignores chunksize, as
   /// Python's does), and a dependent call, queued only later, is checked for
-  /// codecs when submitted.
+  /// codecs when submitted. Such a pool refuses a task without
+  /// `task_node::remote` (see `detail/remote_seam.hpp`).
   virtual bool calls_cross_processes() const noexcept { return false; }
 
-private:
-  friend class detail::dependent_gate;
-
-  template <class Parents, class F, class... Args>
+  // What the public templates do, for a derived executor that adds checks
+  // (`Seam` as there).
+  template <class Seam, class Parents, class F, class... Args>
   auto submit_after(int rank, after_t<Parents> parents, F&& fn, Args&&... args) {
     using task_type =
         detail::dependent_task<Parents, std::decay_t<F>, std::decay_t<Args>...>;
     using R = typename task_type::call::result_type;
-    if constexpr (!task_type::call::remotable) {
-      if (calls_cross_processes())
-        throw detail::call_not_remotable(task_type::not_remotable_message());
-    }
+    // Checked now: the task is queued only when its parents are done.
+    if (calls_cross_processes())
+      detail::wire_seam<Seam>::template require<task_type>();
     auto* task = new task_type(dependents_, std::move(parents).release(),
                                std::forward<F>(fn), std::forward<Args>(args)...);
     auto f = detail::future_access::adopt<R>(task);
     task->priority = rank;
+    task->remote = detail::wire_seam<Seam>::template ops<task_type>();
     task->start();
     return f;
   }
 
-  template <class F, class... Args>
+  template <class Seam, class F, class... Args>
   auto submit_ranked(int rank, F&& fn, Args&&... args) {
     static_assert(std::invocable<std::decay_t<F>, std::decay_t<Args>...>,
                   "submit(fn, args...): fn cannot be called with these arguments; "
                   "they are decay-copied and passed as rvalues (std::ref passes a "
                   "reference)");
     using R = detail::call_result_t<F, Args...>;
-    auto* task = new detail::call_task<R, F, Args...>(std::forward<F>(fn),
-                                                      std::forward<Args>(args)...);
+    using task_type = detail::call_task<R, F, Args...>;
+    auto* task = new task_type(std::forward<F>(fn), std::forward<Args>(args)...);
     auto f = detail::future_access::adopt<R>(task);
     task->priority = rank;
+    task->remote = detail::wire_seam<Seam>::template ops<task_type>();
     try {
       enqueue(*task);
     } catch (...) {
@@ -278,31 +311,42 @@ private:
     return f;
   }
 
-  std::shared_ptr<detail::dependent_gate> dependents_;
-
-  template <class F, class... Rs>
+  template <class Seam, class F, class... Rs>
   auto map_impl(map_options const& options, F&& fn, Rs&&... ranges) {
     static_assert(
         std::invocable<std::decay_t<F>&, std::ranges::range_reference_t<Rs>...>,
         "map(fn, ranges...): fn cannot be called with one element of each range");
     using R = detail::call_result_t<F, std::ranges::range_reference_t<Rs>...>;
+    // Python's ProcessPoolExecutor.map sends chunksize inputs per call; a
+    // thread pool ignores chunksize, as Python's does.
+    auto submit = [this](auto&&... a) {
+      return submit_ranked<Seam>(0, std::forward<decltype(a)>(a)...);
+    };
     if (calls_cross_processes()) {
       if (options.chunksize < 1)
         throw std::invalid_argument("chunksize must be >= 1, not " +
                                     std::to_string(options.chunksize));
       if (options.chunksize > 1) {
-        using source = detail::chunk_source<R, executor, std::decay_t<F>, Rs...>;
-        return map_range<R>(std::make_unique<source>(*this, options.chunksize,
-                                                     std::forward<F>(fn),
-                                                     std::forward<Rs>(ranges)...),
-                            options);
+        if constexpr (detail::wire_seam<Seam>::visible) {
+          return map_range<R>(detail::wire_seam<Seam>::template chunked_source<R>(
+                                  submit, options.chunksize, std::forward<F>(fn),
+                                  std::forward<Rs>(ranges)...),
+                              options);
+        } else {
+          detail::throw_wire_not_visible();
+        }
       }
     }
-    using source = detail::zip_source<R, executor, std::decay_t<F>, Rs...>;
-    return map_range<R>(
-        std::make_unique<source>(*this, std::forward<F>(fn), std::forward<Rs>(ranges)...),
-        options);
+    using source = detail::zip_source<R, decltype(submit), std::decay_t<F>, Rs...>;
+    return map_range<R>(std::make_unique<source>(submit, std::forward<F>(fn),
+                                                 std::forward<Rs>(ranges)...),
+                        options);
   }
+
+private:
+  friend class detail::dependent_gate;
+
+  std::shared_ptr<detail::dependent_gate> dependents_;
 };
 
 } // namespace concurrent::futures

@@ -179,10 +179,31 @@ public:
    * @throws cancelled_error if the future was cancelled; timeout_error if the
    * timeout passed first; otherwise the task's own exception, rethrown.
    */
-  decltype(auto) result(timeout_type timeout = {}) const {
+  decltype(auto) result(timeout_type timeout = {}) const& {
     auto& s = get();
     s.await_outcome(timeout);
     if constexpr (!std::is_void_v<T>)
+      return static_cast<T const&>(s.value());
+  }
+
+  /// Waits for the result and moves it out: `std::move(f).result()`, as
+  /// `co_await std::move(f)` does, so a move-only result can be taken.
+  /**
+   * Also what `pool.submit(fn).result()` calls, so the value outlives the
+   * temporary future. Other handles to the same future then see a
+   * moved-from value. A result that cannot be moved is returned by
+   * reference, as from an lvalue.
+   *
+   * @throws As `result() const&`.
+   */
+  decltype(auto) result(timeout_type timeout = {}) && {
+    auto& s = get();
+    s.await_outcome(timeout);
+    if constexpr (std::is_void_v<T>)
+      return;
+    else if constexpr (std::is_move_constructible_v<T>)
+      return T(std::move(s.value()));
+    else
       return static_cast<T const&>(s.value());
   }
 

@@ -88,13 +88,14 @@ template <class R>
 using stored_iterator_t =
     decltype(std::ranges::begin(std::declval<std::remove_reference_t<R>&>()));
 
-/// Submits `fn` over the inputs taken in lockstep, one call per pull.
-template <class T, class Executor, class F, class... Ranges>
+/// Submits `fn` over the inputs taken in lockstep, one call per pull;
+/// `submit(fn, args...)` is the executor's.
+template <class T, class Submit, class F, class... Ranges>
 class zip_source final : public map_source<T> {
 public:
   template <class G>
-  zip_source(Executor& ex, G&& fn, Ranges&&... ranges)
-      : executor_(ex), fn_(std::forward<G>(fn)),
+  zip_source(Submit submit, G&& fn, Ranges&&... ranges)
+      : submit_(submit), fn_(std::forward<G>(fn)),
         ranges_(stored_range<Ranges>(std::forward<Ranges>(ranges))...),
         iterators_(std::apply(
             [](auto&... r) { return std::tuple(std::ranges::begin(r.get())...); },
@@ -103,8 +104,7 @@ public:
   std::optional<map_item<T>> submit_next() override {
     if (at_end(std::index_sequence_for<Ranges...>{}))
       return std::nullopt;
-    auto f = std::apply([this](auto&... it) { return executor_.submit(fn_, *it...); },
-                        iterators_);
+    auto f = std::apply([this](auto&... it) { return submit_(fn_, *it...); }, iterators_);
     std::apply([](auto&... it) { (++it, ...); }, iterators_);
     return map_item<T>{std::move(f), {}};
   }
@@ -116,68 +116,8 @@ private:
             ...);
   }
 
-  Executor& executor_;
+  Submit submit_;
   F fn_;
-  std::tuple<stored_range<Ranges>...> ranges_;
-  std::tuple<stored_iterator_t<Ranges>...> iterators_;
-};
-
-/// A chunk of map's inputs as one call: runs `fn` over each tuple.
-template <class F, class... Args>
-struct chunk_call {
-  F fn;
-  auto operator()(std::vector<std::tuple<Args...>> items) const {
-    using R = std::invoke_result_t<F const&, Args&...>;
-    std::vector<chunk_value_t<std::remove_cvref_t<R>>> out;
-    out.reserve(items.size());
-    for (auto& t : items) {
-      if constexpr (std::is_void_v<R>) {
-        std::apply(fn, t);
-        out.push_back(ran::yes);
-      } else {
-        out.push_back(std::apply(fn, t));
-      }
-    }
-    return out;
-  }
-};
-
-/// Submits `fn` over the inputs taken in lockstep, `chunksize` tuples per
-/// call.
-template <class T, class Executor, class F, class... Ranges>
-class chunk_source final : public map_source<T> {
-public:
-  template <class G>
-  chunk_source(Executor& ex, std::ptrdiff_t chunksize, G&& fn, Ranges&&... ranges)
-      : executor_(ex), call_{std::forward<G>(fn)}, chunksize_(chunksize),
-        ranges_(stored_range<Ranges>(std::forward<Ranges>(ranges))...),
-        iterators_(std::apply(
-            [](auto&... r) { return std::tuple(std::ranges::begin(r.get())...); },
-            ranges_)) {}
-
-  std::optional<map_item<T>> submit_next() override {
-    std::vector<std::tuple<std::decay_t<std::ranges::range_reference_t<Ranges>>...>>
-        items;
-    while (static_cast<std::ptrdiff_t>(items.size()) < chunksize_ &&
-           !at_end(std::index_sequence_for<Ranges...>{})) {
-      std::apply([&items](auto&... it) { items.emplace_back(*it...); }, iterators_);
-      std::apply([](auto&... it) { (++it, ...); }, iterators_);
-    }
-    if (items.empty())
-      return std::nullopt;
-    return map_item<T>{{}, executor_.submit(call_, std::move(items))};
-  }
-
-private:
-  template <std::size_t... I>
-  bool at_end(std::index_sequence<I...>) {
-    return ((std::get<I>(iterators_) == std::ranges::end(std::get<I>(ranges_).get())) ||
-            ...);
-  }
-
-  Executor& executor_;
-  chunk_call<F, std::decay_t<std::ranges::range_reference_t<Ranges>>...> call_;
-  std::ptrdiff_t chunksize_;
   std::tuple<stored_range<Ranges>...> ranges_;
   std::tuple<stored_iterator_t<Ranges>...> iterators_;
 };

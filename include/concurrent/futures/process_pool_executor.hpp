@@ -11,10 +11,10 @@
 #include <concurrent/futures/config.hpp>
 #include <concurrent/futures/detail/remote_call.hpp>
 #include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/detail/wire/parameter_types.hpp>
+#include <concurrent/futures/detail/wire/seam.hpp>
 #include <concurrent/futures/exceptions.hpp>
 #include <concurrent/futures/executor.hpp>
-
-#include <boost/asio/execution_context.hpp>
 
 #include <cstddef>
 #include <memory>
@@ -46,26 +46,48 @@ enum class start_method {
 };
 
 /// Something to run first in every worker process: a free function, a
-/// captureless lambda or a function object whose fields have a codec.
+/// captureless lambda or a function object whose fields have a codec, with
+/// the arguments to call it with (Python's `initializer` and `initargs`).
+/**
+ * @code
+ * void open_db(std::string const& path);
+ * cf::process_pool_executor procs{{.initializer = {open_db, "cache.sqlite"}}};
+ * @endcode
+ * The callable and the arguments are encoded here, once; an argument with
+ * no codec is converted to its parameter's type where that has one, as
+ * `submit` does.
+ */
 class process_initializer {
 public:
   process_initializer() = default;
 
-  template <class F>
+  template <class F, class... Args>
   requires(!std::is_same_v<std::remove_cvref_t<F>, process_initializer>)
-      process_initializer(F&& fn) { // NOLINT: converts, as std::function does
-    using Fd = std::decay_t<F>;
-    static_assert(std::is_invocable_v<Fd>,
-                  "initializer: must be callable with no argument");
-    detail::require_codable<Fd>();
-    Fd const f(std::forward<F>(fn));
-    detail::encode_call(message_, f);
+      process_initializer(F&& fn,
+                          Args&&... args) // NOLINT: converts, as std::function does
+  {
+    encode(std::index_sequence_for<Args...>{}, std::forward<F>(fn),
+           std::forward<Args>(args)...);
   }
 
   explicit operator bool() const noexcept { return !message_.empty(); }
   std::vector<std::byte> const& message() const noexcept { return message_; }
 
 private:
+  template <std::size_t... I, class F, class... Args>
+  void encode(std::index_sequence<I...>, F&& fn, Args&&... args) {
+    using Fd = std::decay_t<F>;
+    using call =
+        detail::bound_call<Fd, typename detail::wire_argument<Fd, I, Args>::type...>;
+    static_assert(
+        std::is_invocable_v<Fd, typename detail::wire_argument<Fd, I, Args>::type...>,
+        "initializer: cannot be called with these arguments");
+    detail::call_wire<call>::require();
+    Fd const f(std::forward<F>(fn));
+    detail::encode_call(message_, f,
+                        detail::as_wire_argument<Fd, I>(std::forward<Args>(args))...);
+  }
+
   std::vector<std::byte> message_;
 };
 
@@ -110,6 +132,14 @@ struct process_pool_options {
  *
  * Futures complete, and their done callbacks run, on the pool's own thread.
  *
+ * Unlike `thread_pool_executor`, this pool is not an Asio execution context:
+ * what runs in it runs in other processes, so an Asio handler (which
+ * cannot cross) has nowhere to run but the pool's own thread, where it would
+ * delay every completion. As Python's `ProcessPoolExecutor` is no event
+ * loop, hand results to Asio by awaiting the futures (`co_await f`,
+ * `f.async_wait(token)`, `run_in_executor`) from the context that should
+ * run the rest.
+ *
  * The destructor calls `shutdown(true)`.
  *
  * @par Thread Safety
@@ -122,9 +152,7 @@ struct process_pool_options {
  * std::cout << n.result() << '\n';
  * @endcode
  */
-class CONCURRENT_FUTURES_DECL process_pool_executor
-    : public boost::asio::execution_context,
-      public executor {
+class CONCURRENT_FUTURES_DECL process_pool_executor : public executor {
 public:
   /// Creates the pool; with `start_method::fork` it starts every worker.
   /**
@@ -141,17 +169,21 @@ public:
   /// Schedules `fn(args...)` in a worker and returns its future.
   /**
    * `fn` and `args` are encoded at once (a codec that throws fails only
-   * this future) and dropped.
+   * this future) and dropped. Where `fn`'s parameter types are known (a
+   * function, or a class with one non-template `operator()`), an argument
+   * with no codec is first converted to its parameter's type if that has
+   * one: `submit(len, "hello")` sends the `std::string` that
+   * `len(std::string const&)` takes.
    *
    * @throws std::runtime_error after shutdown; `broken_process_pool` once
    * broken.
    */
-  template <class F, class... Args>
-  requires(!std::is_same_v<std::remove_cvref_t<F>, priority> &&
+  template <class F, class... Args, class Seam = detail::this_tu>
+  requires(!detail::is_priority_v<std::remove_cvref_t<F>> &&
            !detail::is_after_v<std::remove_cvref_t<F>>) auto submit(F&& fn,
                                                                     Args&&... args) {
-    check_remotable<F, Args...>();
-    return executor::submit(std::forward<F>(fn), std::forward<Args>(args)...);
+    return submit_remote<Seam>(0, std::index_sequence_for<Args...>{}, std::forward<F>(fn),
+                               std::forward<Args>(args)...);
   }
 
   /// Schedules `fn(args...)` in a worker with a priority (see
@@ -162,10 +194,11 @@ public:
    *
    * @throws As `submit(fn, args...)`.
    */
-  template <class F, class... Args>
-  auto submit(priority p, F&& fn, Args&&... args) {
-    check_remotable<F, Args...>();
-    return executor::submit(p, std::forward<F>(fn), std::forward<Args>(args)...);
+  template <class F, class... Args, class Seam = detail::this_tu>
+  requires(!detail::is_after_v<std::remove_cvref_t<F>>) auto submit(priority p, F&& fn,
+                                                                    Args&&... args) {
+    return submit_remote<Seam>(p.value, std::index_sequence_for<Args...>{},
+                               std::forward<F>(fn), std::forward<Args>(args)...);
   }
 
   /// Schedules `fn(parent values..., args...)` in a worker once every
@@ -174,19 +207,28 @@ public:
    * The parents' values travel with the call, so their types need a codec
    * too; that is checked when this compiles.
    */
-  template <class Parents, class F, class... Args>
-  auto submit(after_t<Parents> parents, F&& fn, Args&&... args) {
-    check_remotable_after<Parents, F, Args...>();
-    return executor::submit(std::move(parents), std::forward<F>(fn),
-                            std::forward<Args>(args)...);
+  template <class Parents, class F, class... Args, class Seam = detail::this_tu>
+  requires(!detail::is_priority_v<std::remove_cvref_t<F>>) auto submit(
+      after_t<Parents> parents, F&& fn, Args&&... args) {
+    return submit_remote_after<Seam>(0, std::index_sequence_for<Args...>{},
+                                     std::move(parents), std::forward<F>(fn),
+                                     std::forward<Args>(args)...);
   }
 
   /// As above, queued with a priority when the parents have succeeded.
-  template <class Parents, class F, class... Args>
+  template <class Parents, class F, class... Args, class Seam = detail::this_tu>
   auto submit(after_t<Parents> parents, priority p, F&& fn, Args&&... args) {
-    check_remotable_after<Parents, F, Args...>();
-    return executor::submit(std::move(parents), p, std::forward<F>(fn),
-                            std::forward<Args>(args)...);
+    return submit_remote_after<Seam>(p.value, std::index_sequence_for<Args...>{},
+                                     std::move(parents), std::forward<F>(fn),
+                                     std::forward<Args>(args)...);
+  }
+
+  /// The same, the priority first: both orders mean one thing.
+  template <class Parents, class F, class... Args, class Seam = detail::this_tu>
+  auto submit(priority p, after_t<Parents> parents, F&& fn, Args&&... args) {
+    return submit_remote_after<Seam>(p.value, std::index_sequence_for<Args...>{},
+                                     std::move(parents), std::forward<F>(fn),
+                                     std::forward<Args>(args)...);
   }
 
   using executor::map;
@@ -210,28 +252,32 @@ public:
   concurrent::futures::start_method start_method() const noexcept;
 
 private:
-  // Compile errors naming what has no codec: the callable, an argument,
-  // the result.
-  template <class R, class F, class... Args>
-  static void check_codable() {
-    detail::require_codable<std::decay_t<F>>();
-    (detail::require_codable<std::decay_t<Args>>(), ...);
-    if constexpr (!std::is_void_v<R>)
-      detail::require_codable<R>();
+  // Compile errors name what has no codec (the callable, an argument, the
+  // result) before anything is queued.
+  template <class Seam, std::size_t... I, class F, class... Args>
+  auto submit_remote(int rank, std::index_sequence<I...>, F&& fn, Args&&... args) {
+    using call = detail::bound_call<
+        F, typename detail::wire_argument<std::decay_t<F>, I, Args>::type...>;
+    detail::call_wire<call>::require();
+    return submit_ranked<Seam>(
+        rank, std::forward<F>(fn),
+        detail::as_wire_argument<F, I>(std::forward<Args>(args))...);
   }
 
-  template <class F, class... Args>
-  static void check_remotable() {
-    check_codable<detail::call_result_t<F, Args...>, F, Args...>();
-  }
-
-  // The parents' values travel as arguments before `args`.
-  template <class Parents, class F, class... Args>
-  static void check_remotable_after() {
-    using call = detail::dependent_call<Parents, std::decay_t<F>, std::decay_t<Args>...>;
-    []<class... Vs>(std::tuple<Vs...>*) {
-      check_codable<typename call::result_type, F, std::remove_cvref_t<Vs>..., Args...>();
-    }(static_cast<typename detail::parents_traits<Parents>::values*>(nullptr));
+  // The parents' values come first in the call, so an argument's parameter
+  // is found past them.
+  template <class Seam, std::size_t... I, class Parents, class F, class... Args>
+  auto submit_remote_after(int rank, std::index_sequence<I...>, after_t<Parents> parents,
+                           F&& fn, Args&&... args) {
+    constexpr std::size_t first =
+        std::tuple_size_v<typename detail::parents_traits<Parents>::values>;
+    using call = detail::dependent_call<
+        Parents, std::decay_t<F>,
+        typename detail::wire_argument<std::decay_t<F>, first + I, Args>::type...>;
+    detail::call_wire<call>::require();
+    return submit_after<Seam>(
+        rank, std::move(parents), std::forward<F>(fn),
+        detail::as_wire_argument<F, first + I>(std::forward<Args>(args))...);
   }
 
   void enqueue(detail::task_node& task) final;

@@ -93,7 +93,7 @@ shutdown_default_executor(boost::asio::execution_context& context);
  * As `executor.submit`: safe from any thread.
  * @throws what `executor.submit` throws (shut down, broken).
  */
-template <class Executor, class F, class... Args>
+template <class Executor, class F, class... Args, class Seam = detail::this_tu>
 requires std::derived_from<Executor, executor>
 auto run_in_executor(Executor& executor, F&& fn, Args&&... args) {
   return executor.submit(std::forward<F>(fn), std::forward<Args>(args)...);
@@ -101,7 +101,8 @@ auto run_in_executor(Executor& executor, F&& fn, Args&&... args) {
 
 namespace detail {
 
-template <class Executor>
+// `Seam` keeps each translation unit's submits its own (remote_seam.hpp).
+template <class Executor, class Seam = this_tu>
 struct initiate_run_in_executor {
   Executor* executor;
 
@@ -113,8 +114,8 @@ struct initiate_run_in_executor {
   }
 };
 
-template <class Executor>
-struct is_future_initiation<initiate_run_in_executor<Executor>> : std::true_type {};
+template <class Executor, class Seam>
+struct is_future_initiation<initiate_run_in_executor<Executor, Seam>> : std::true_type {};
 
 } // namespace detail
 
@@ -145,19 +146,21 @@ struct is_future_initiation<initiate_run_in_executor<Executor>> : std::true_type
  */
 template <class Executor, class F,
           BOOST_ASIO_COMPLETION_TOKEN_FOR(
-              typename detail::future_signature<detail::call_result_t<F>>::type) Token>
+              typename detail::future_signature<detail::call_result_t<F>>::type) Token,
+          class Seam = detail::this_tu>
 requires std::derived_from<Executor, executor>
 auto async_run_in_executor(Executor& executor, F&& fn, Token&& token) {
   using R = detail::call_result_t<F>;
   return boost::asio::async_initiate<Token, typename detail::future_signature<R>::type>(
-      detail::initiate_run_in_executor<Executor>{&executor}, token, std::forward<F>(fn));
+      detail::initiate_run_in_executor<Executor, Seam>{&executor}, token,
+      std::forward<F>(fn));
 }
 
 #if defined(BOOST_ASIO_HAS_CO_AWAIT)
 
 namespace detail {
 
-template <class Fn, class... Args>
+template <class Seam, class Fn, class... Args>
 boost::asio::awaitable<call_result_t<Fn, Args...>> run_on_default(Fn fn, Args... args) {
   auto ex = co_await boost::asio::this_coro::executor;
   auto& pool =
@@ -186,18 +189,18 @@ boost::asio::awaitable<call_result_t<Fn, Args...>> run_on_default(Fn fn, Args...
  * std::string text = co_await cf::to_thread(read_file, "big.log");
  * @endcode
  */
-template <class F, class... Args>
+template <class F, class... Args, class Seam = detail::this_tu>
 auto to_thread(F&& fn, Args&&... args) {
   static_assert(std::invocable<std::decay_t<F>, std::decay_t<Args>...>,
                 "to_thread(fn, args...): fn cannot be called with these arguments; "
                 "they are decay-copied and passed as rvalues");
-  return detail::run_on_default(std::decay_t<F>(std::forward<F>(fn)),
-                                std::decay_t<Args>(std::forward<Args>(args))...);
+  return detail::run_on_default<Seam>(std::decay_t<F>(std::forward<F>(fn)),
+                                      std::decay_t<Args>(std::forward<Args>(args))...);
 }
 
 /// `run_in_executor` without an executor: Python's
 /// `loop.run_in_executor(None, fn, *args)`, the same as `to_thread`.
-template <class F, class... Args>
+template <class F, class... Args, class Seam = detail::this_tu>
 requires(!std::derived_from<std::remove_cvref_t<F>, executor>) auto run_in_executor(
     F&& fn, Args&&... args) {
   return to_thread(std::forward<F>(fn), std::forward<Args>(args)...);

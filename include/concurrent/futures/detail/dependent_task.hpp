@@ -181,16 +181,14 @@ struct dependent_result<F, std::tuple<Vs...>, Args...> {
       std::invoke_result_t<std::decay_t<F>, Vs&..., std::decay_t<Args>...>>;
 };
 
-template <class R, class Values, class F, class... Args>
-struct dependent_remote;
-template <class R, class... Vs, class F, class... Args>
-struct dependent_remote<R, std::tuple<Vs...>, F, Args...> {
-  static constexpr bool value =
-      remotable_v<R, std::decay_t<F>, std::remove_cvref_t<Vs>..., std::decay_t<Args>...>;
-  static std::string obstacle() {
-    return remote_call_obstacle<R, std::decay_t<F>, std::remove_cvref_t<Vs>...,
-                                std::decay_t<Args>...>();
-  }
+/// What crosses when a dependent call runs in another process: the
+/// callable, the parents' values, the arguments.
+template <class Values, class F, class... Args>
+struct dependent_parts;
+template <class... Vs, class F, class... Args>
+struct dependent_parts<std::tuple<Vs...>, F, Args...> {
+  using type =
+      std::tuple<std::decay_t<F>, std::remove_cvref_t<Vs>..., std::decay_t<Args>...>;
 };
 
 /// `fn(parent values..., args...)`: the call of a dependent task.
@@ -201,8 +199,7 @@ class dependent_call {
 public:
   using result_type =
       typename dependent_result<F, typename traits::values, Args...>::type;
-  using remote = dependent_remote<result_type, typename traits::values, F, Args...>;
-  static constexpr bool remotable = remote::value;
+  using parts = typename dependent_parts<typename traits::values, F, Args...>::type;
 
   template <class G, class... A>
   dependent_call(Parents parents, G&& fn, A&&... args)
@@ -224,17 +221,16 @@ public:
         values);
   }
 
-  // The message of `fn(values..., args...)`, as `bound_call` encodes one.
-  void encode(std::vector<std::byte>& out) const {
+  /// `v(fn, values..., args...)`, each part by const reference.
+  template <class V>
+  void visit(V&& v) const {
     auto values = traits::get(parents_);
     std::apply(
         [&](auto const& fn, auto const&... a) {
-          std::apply([&](auto const&... v) { encode_call(out, fn, v..., a...); }, values);
+          std::apply([&](auto const&... vs) { v(fn, vs..., a...); }, values);
         },
         call_);
   }
-
-  static std::string obstacle() { return remote::obstacle(); }
 
 private:
   Parents parents_;

@@ -9,7 +9,8 @@
 
 // Included at the bottom of as_completed.hpp: async_next.
 
-#include <concurrent/futures/detail/handler_op.hpp>
+#include <concurrent/futures/detail/asio/handler_op.hpp>
+#include <concurrent/futures/detail/asio/timeout_watcher.hpp>
 
 #include <string>
 

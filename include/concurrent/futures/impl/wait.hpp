@@ -9,7 +9,8 @@
 
 // Included at the bottom of wait.hpp: the asynchronous wait on a set.
 
-#include <concurrent/futures/detail/handler_op.hpp>
+#include <concurrent/futures/detail/asio/handler_op.hpp>
+#include <concurrent/futures/detail/asio/timeout_watcher.hpp>
 
 namespace concurrent::futures::detail {
 

@@ -4,8 +4,8 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef CONCURRENT_FUTURES_DETAIL_HANDLER_OP_HPP
-#define CONCURRENT_FUTURES_DETAIL_HANDLER_OP_HPP
+#ifndef CONCURRENT_FUTURES_DETAIL_ASIO_HANDLER_OP_HPP
+#define CONCURRENT_FUTURES_DETAIL_ASIO_HANDLER_OP_HPP
 
 #include <concurrent/futures/detail/async_op.hpp>
 
@@ -17,10 +17,8 @@
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/recycling_allocator.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/system_executor.hpp>
 
-#include <chrono>
 #include <memory>
 #include <mutex>
 #include <type_traits>
@@ -53,55 +51,6 @@ template <class Handler>
 using work_executor_t = std::decay_t<decltype(asio::prefer(
     std::declval<asio::associated_executor_t<Handler, asio::system_executor>>(),
     asio::execution::outstanding_work.tracked))>;
-
-/// Fires an op with `timed_out` at a deadline, unless the op detaches
-/// first; a timer on the op's executor, shared with the timer's handler so
-/// that neither outlives the other's use of it.
-template <class Executor>
-class timeout_watcher {
-public:
-  using timer_type =
-      asio::basic_waitable_timer<std::chrono::steady_clock,
-                                 asio::wait_traits<std::chrono::steady_clock>, Executor>;
-
-  /// Arms a watcher for `op`; the returned pointer is the op's to detach.
-  static std::shared_ptr<timeout_watcher>
-  arm(Executor const& ex, std::chrono::steady_clock::time_point deadline,
-      async_op_base& op) {
-    auto w = std::make_shared<timeout_watcher>(ex, op);
-    w->timer_.expires_at(deadline);
-    w->timer_.async_wait([w](boost::system::error_code const& ec) {
-      if (!ec)
-        w->expired();
-    });
-    return w;
-  }
-
-  timeout_watcher(Executor const& ex, async_op_base& op) : timer_(ex), op_(&op) {}
-
-  /// After this returns the watcher never calls into the op.
-  void detach() noexcept {
-    {
-      std::lock_guard lock(mutex_);
-      op_ = nullptr;
-    }
-    try {
-      timer_.cancel();
-    } catch (...) { // only a failing OS timer call; it then fires unheeded
-    }
-  }
-
-private:
-  void expired() noexcept {
-    std::lock_guard lock(mutex_);
-    if (op_ != nullptr)
-      op_->time_out();
-  }
-
-  timer_type timer_;
-  std::mutex mutex_;
-  async_op_base* op_;
-};
 
 /// Owns a fired op from its post until it runs on the handler's executor;
 /// destroyed unrun (its context shut down), it frees the op.

@@ -1,0 +1,195 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+#ifndef CONCURRENT_FUTURES_DETAIL_WIRE_SEAM_HPP
+#define CONCURRENT_FUTURES_DETAIL_WIRE_SEAM_HPP
+
+// The Wire's side of `detail/remote_seam.hpp`: in a translation unit that
+// includes this header, every call submitted through the `executor` base
+// carries the code that moves it to another process and its outcome back.
+
+#include <concurrent/futures/detail/remote_call.hpp>
+#include <concurrent/futures/detail/remote_seam.hpp>
+#include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/detail/wire/chunked_map.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace concurrent::futures::detail {
+
+/// What a pool whose calls cross processes does with a task, whatever its
+/// types.
+struct remote_ops {
+  /// Appends the message that runs the call in a worker and drops the call;
+  /// throws call_not_remotable when something in it has no codec, or what a
+  /// codec throws.
+  void (*encode)(task_node& task, std::vector<std::byte>& out);
+  /// Python's `set_running_or_notify_cancel()` when the call is handed to a
+  /// worker; false (and the task freed) if it was cancelled.
+  bool (*start)(task_node& task) noexcept;
+  /// Completes the call from the worker's reply and frees the task.
+  void (*complete)(task_node& task, std::span<std::byte const> reply, int pid) noexcept;
+};
+
+/// Whether the parts of a call (callable, then arguments) and its result
+/// can cross, and what keeps them from it.
+template <class R, class Parts>
+struct parts_wire;
+template <class R, class F, class... Args>
+struct parts_wire<R, std::tuple<F, Args...>> {
+  static constexpr bool remotable = remotable_v<R, F, Args...>;
+  static std::string obstacle() { return remote_call_obstacle<R, F, Args...>(); }
+  /// Compile errors naming what has no codec: the callable, an argument,
+  /// the result.
+  static void require() {
+    require_codable<F>();
+    (require_codable<Args>(), ...);
+    if constexpr (!std::is_void_v<R>)
+      require_codable<R>();
+  }
+};
+
+/// The Wire of a call type (`bound_call`, `dependent_call`).
+template <class Call>
+using call_wire = parts_wire<typename Call::result_type, typename Call::parts>;
+
+/// What a pool says of a call that cannot cross.
+template <class Call>
+std::string not_remotable_message() {
+  return "process_pool_executor: this call cannot run in another process: " +
+         call_wire<Call>::obstacle() +
+         ". Pass a free function, a captureless lambda or a function object whose "
+         "fields have a codec, and arguments that have one (see cf::codec)";
+}
+
+/// `remote_ops` of one task type.
+template <class Task>
+struct remote_task {
+  using call = typename Task::call_type;
+  using R = typename call::result_type;
+  static constexpr bool remotable = call_wire<call>::remotable;
+
+  static void encode(task_node& node, std::vector<std::byte>& out) {
+    if constexpr (remotable) {
+      auto& task = static_cast<Task&>(node);
+      task.call_ref().visit([&out](auto const&... parts) { encode_call(out, parts...); });
+      task.drop_call();
+    } else {
+      throw call_not_remotable(not_remotable_message<call>());
+    }
+  }
+
+  static bool start(task_node& node) noexcept {
+    auto& task = static_cast<Task&>(node);
+    if (task.start_task())
+      return true;
+    task.release();
+    return false;
+  }
+
+  static void complete([[maybe_unused]] task_node& node,
+                       [[maybe_unused]] std::span<std::byte const> reply,
+                       [[maybe_unused]] int pid) noexcept {
+    auto& task = static_cast<Task&>(node);
+    if constexpr (remotable) {
+      try {
+        codec_reader in(reply);
+        if (in.read<std::uint8_t>() == static_cast<std::uint8_t>(reply_status::value)) {
+          if constexpr (std::is_void_v<R>) {
+            require_consumed(in);
+            task.construct_and_publish();
+          } else {
+            // Decoded whole before it is stored: bytes left over mean the
+            // reply was not made by R's codec, and its value is not one.
+            R value = in.read<R>();
+            require_consumed(in);
+            task.emplace_from([&value] { return std::move(value); });
+            task.publish();
+          }
+        } else {
+          std::exception_ptr e = decode_exception(in, pid);
+          require_consumed(in);
+          task.publish_exception(std::move(e));
+        }
+      } catch (...) {
+        task.publish_exception(std::current_exception());
+      }
+    }
+    task.release();
+  }
+
+  static void require_consumed(codec_reader const& in) {
+    if (in.remaining() != 0)
+      throw codec_error("cf::codec: a worker's reply holds " +
+                        std::to_string(in.remaining()) +
+                        " bytes after its outcome; the result type's codec reads less "
+                        "than its encode writes");
+  }
+
+  static constexpr remote_ops table{&encode, &start, &complete};
+};
+
+/// The Wire, seen from this translation unit.
+template <>
+struct wire_seam<this_tu> {
+  static constexpr bool visible = true;
+
+  template <class Task>
+  static constexpr remote_ops const* ops() noexcept {
+    return &remote_task<Task>::table;
+  }
+
+  /// For a dependent task, checked when it is submitted.
+  template <class Task>
+  static void require() {
+    using call = typename Task::call_type;
+    if constexpr (!call_wire<call>::remotable)
+      throw call_not_remotable(not_remotable_message<call>());
+  }
+
+  template <class R, class Submit, class F, class... Rs>
+  static auto chunked_source(Submit submit, std::ptrdiff_t chunksize, F&& fn,
+                             Rs&&... ranges) {
+    using source = chunk_source<R, Submit, std::decay_t<F>, Rs...>;
+    return std::make_unique<source>(submit, chunksize, std::forward<F>(fn),
+                                    std::forward<Rs>(ranges)...);
+  }
+};
+
+/// The task's `remote_ops`, or the error of a call made where the Wire was
+/// not visible.
+inline remote_ops const& remote_of(task_node& task) {
+  if (!task.remote)
+    throw_wire_not_visible();
+  return *task.remote;
+}
+
+inline void encode_remote(task_node& task, std::vector<std::byte>& out) {
+  remote_of(task).encode(task, out);
+}
+
+/// For a task that encoded (so has `remote_ops`).
+inline bool start_remote(task_node& task) noexcept {
+  return task.remote->start(task);
+}
+
+/// For a task that started.
+inline void complete_remote(task_node& task, std::span<std::byte const> reply,
+                            int pid) noexcept {
+  task.remote->complete(task, reply, pid);
+}
+
+} // namespace concurrent::futures::detail
+
+#endif
