@@ -74,6 +74,8 @@ class codec_reader;
  * The primary template is the built-in support, tried in this order after
  * any specialization:
  * - arithmetic types, `bool`, enumerations and `std::byte`: their bytes;
+ * - function pointers: the code they point to, as its module and offset,
+ *   which only a process of the same build can run;
  * - `std::basic_string`, `std::vector` (one copy of the whole buffer for
  *   arithmetic and enumeration elements), `std::deque`, `std::list`,
  *   `std::forward_list`, `std::array`, the ordered and unordered sets and
@@ -90,7 +92,7 @@ class codec_reader;
  *   Boost.PFR (no base classes, no reference or C array members, at most 100
  *   fields).
  *
- * Pointers, references, member pointers, `std::function`,
+ * Object pointers, references, member pointers, `std::function`,
  * `std::string_view`, `std::span` and smart pointers are refused at compile
  * time, each with a message that says what to pass instead.
  *
@@ -383,6 +385,7 @@ struct codec : detail::builtin_codec<std::remove_cv_t<T>> {};
 #include <concurrent/futures/detail/codec/chrono.hpp>
 #include <concurrent/futures/detail/codec/containers.hpp>
 #include <concurrent/futures/detail/codec/diagnostics.hpp>
+#include <concurrent/futures/detail/codec/function_pointer.hpp>
 #include <concurrent/futures/detail/codec/generic.hpp>
 #include <concurrent/futures/detail/codec/refusal.hpp>
 #include <concurrent/futures/detail/codec/scalars.hpp>
