@@ -16,6 +16,7 @@
 
 #include <concurrent/futures/codec.hpp>
 #include <concurrent/futures/config.hpp>
+#include <concurrent/futures/detail/codec/function_pointer.hpp>
 
 #include <boost/core/demangle.hpp>
 
@@ -35,20 +36,6 @@
 namespace concurrent::futures {
 
 namespace detail {
-
-/// Code in a loaded module, independent of where the module is mapped.
-struct code_ref {
-  std::uint32_t module = 0; // index in the parent's module list
-  std::uint64_t offset = 0; // from the module's load address
-};
-
-/// The code_ref of a function in this process; throws std::invalid_argument
-/// when the address is in no loaded module.
-CONCURRENT_FUTURES_DECL code_ref to_code_ref(void const* code);
-
-/// The address a parent's code_ref names in this worker; throws
-/// std::runtime_error when the module is not loaded here.
-CONCURRENT_FUTURES_DECL void const* from_code_ref(code_ref ref);
 
 /// Encodes the exception being handled: its type, what(), and the fields of
 /// a std::system_error. Call inside a catch block.
@@ -75,31 +62,6 @@ CONCURRENT_FUTURES_DECL void register_exception_factory(std::type_info const& ty
 
 /// The outcome byte that starts a reply.
 enum class reply_status : std::uint8_t { value = 0, exception = 1 };
-
-template <class T>
-inline constexpr bool is_function_pointer_v =
-    std::is_pointer_v<T>&& std::is_function_v<std::remove_pointer_t<T>>;
-
-} // namespace detail
-
-/// Function pointers cross as the code they point to (same build only).
-template <class T>
-requires detail::is_function_pointer_v<T>
-struct codec<T> {
-  static void encode(codec_writer& w, T fn) {
-    detail::code_ref const ref = detail::to_code_ref(reinterpret_cast<void const*>(fn));
-    w.write(ref.module);
-    w.write(ref.offset);
-  }
-  static T decode(codec_reader& r) {
-    detail::code_ref ref;
-    ref.module = r.read<std::uint32_t>();
-    ref.offset = r.read<std::uint64_t>();
-    return reinterpret_cast<T>(const_cast<void*>(detail::from_code_ref(ref)));
-  }
-};
-
-namespace detail {
 
 /// True when `fn(args...)` can run in another process: F's state, every
 /// argument and the result have a codec.
