@@ -31,6 +31,7 @@ PARTS = [
     ]),
     ("Waiting", [
         PUBLIC + r"(wait|as_completed)\.hpp", PUBLIC + r"impl/(wait|as_completed)\.hpp",
+        PUBLIC + r"detail/deadline_watch\.hpp",
         r"lib/(wait|as_completed)\.cpp", r"lib/detail/waiting/",
     ]),
     ("Executor", [

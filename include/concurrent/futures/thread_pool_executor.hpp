@@ -99,8 +99,50 @@ public:
   /// An executor for Asio handlers on this pool.
   executor_type get_executor() noexcept;
 
+  // The calls of a thread pool never leave the process: the forms of
+  // `executor::submit`, without the Wire's code for the call even where
+  // the Wire is visible (see detail/remote_seam.hpp).
+
+  /// As `executor::submit(fn, args...)`.
+  template <class F, class... Args>
+  requires(!detail::is_priority_v<std::remove_cvref_t<F>> &&
+           !detail::is_after_v<std::remove_cvref_t<F>>) auto submit(F&& fn,
+                                                                    Args&&... args) {
+    return submit_ranked<detail::local_only>(0, std::forward<F>(fn),
+                                             std::forward<Args>(args)...);
+  }
+
+  /// As `executor::submit(priority, fn, args...)`.
+  template <class F, class... Args>
+  requires(!detail::is_after_v<std::remove_cvref_t<F>>) auto submit(priority p, F&& fn,
+                                                                    Args&&... args) {
+    return submit_ranked<detail::local_only>(p.value, std::forward<F>(fn),
+                                             std::forward<Args>(args)...);
+  }
+
+  /// As `executor::submit(after, fn, args...)`.
+  template <class Parents, class F, class... Args>
+  requires(!detail::is_priority_v<std::remove_cvref_t<F>>) auto submit(
+      after_t<Parents> parents, F&& fn, Args&&... args) {
+    return submit_after<detail::local_only>(0, std::move(parents), std::forward<F>(fn),
+                                            std::forward<Args>(args)...);
+  }
+
+  /// As `executor::submit(after, priority, fn, args...)`.
+  template <class Parents, class F, class... Args>
+  auto submit(after_t<Parents> parents, priority p, F&& fn, Args&&... args) {
+    return submit_after<detail::local_only>(
+        p.value, std::move(parents), std::forward<F>(fn), std::forward<Args>(args)...);
+  }
+
+  /// As `executor::submit(priority, after, fn, args...)`.
+  template <class Parents, class F, class... Args>
+  auto submit(priority p, after_t<Parents> parents, F&& fn, Args&&... args) {
+    return submit_after<detail::local_only>(
+        p.value, std::move(parents), std::forward<F>(fn), std::forward<Args>(args)...);
+  }
+
   using executor::map;
-  using executor::submit;
 
   /// As `executor::shutdown`. Called from one of this pool's threads with
   /// `wait`, it waits for the other workers (a thread cannot join itself).

@@ -43,6 +43,10 @@ namespace {
 struct this_tu {};
 } // namespace
 
+/// A call that never leaves the process (a thread pool's): no Wire, in
+/// every translation unit alike.
+struct local_only {};
+
 /// What the Wire offers a translation unit: here, nothing.
 template <class Seam>
 struct wire_seam {

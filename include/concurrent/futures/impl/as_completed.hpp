@@ -10,7 +10,7 @@
 // Included at the bottom of as_completed.hpp: async_next.
 
 #include <concurrent/futures/detail/asio/handler_op.hpp>
-#include <concurrent/futures/detail/asio/timeout_watcher.hpp>
+#include <concurrent/futures/detail/deadline_watch.hpp>
 
 #include <string>
 
@@ -21,7 +21,7 @@ class next_op final : public handler_op<next_op<Future, Handler>, next_op_base, 
   using base = handler_op<next_op<Future, Handler>, next_op_base, Handler>;
   friend base;
   friend class op_invoker<next_op>;
-  using watcher = timeout_watcher<work_executor_t<Handler>>;
+  using watcher = deadline_watch;
 
 public:
   using typename base::allocator_type;
@@ -35,7 +35,7 @@ public:
     }
     queue->async_next(*op, deadline);
     if (deadline)
-      op->watcher_ = watcher::arm(op->work_executor(), *deadline, *op);
+      op->watcher_ = watcher::arm(*deadline, *op);
     op->connect_slot();
     op->launched();
   }

@@ -10,7 +10,7 @@
 // Included at the bottom of wait.hpp: the asynchronous wait on a set.
 
 #include <concurrent/futures/detail/asio/handler_op.hpp>
-#include <concurrent/futures/detail/asio/timeout_watcher.hpp>
+#include <concurrent/futures/detail/deadline_watch.hpp>
 
 namespace concurrent::futures::detail {
 
@@ -24,7 +24,7 @@ class set_wait_op final
   using node = wait_op_base::node;
   using node_allocator = typename std::allocator_traits<
       op_allocator_t<Handler>>::template rebind_alloc<node>;
-  using watcher = timeout_watcher<work_executor_t<Handler>>;
+  using watcher = deadline_watch;
 
 public:
   using typename base::allocator_type;
@@ -46,7 +46,7 @@ public:
       return;
     }
     if (deadline)
-      op->watcher_ = watcher::arm(op->work_executor(), *deadline, *op);
+      op->watcher_ = watcher::arm(*deadline, *op);
     op->connect_slot();
     op->launched();
   }
