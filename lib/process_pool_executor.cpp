@@ -828,8 +828,7 @@ std::string pool_core::check_reply_locked(worker_slot const& s, record_header co
   if (message.empty())
     return "an empty reply for call " + std::to_string(h.id);
   auto const status = std::to_integer<unsigned>(message[0]);
-  if (status != static_cast<unsigned>(reply_status::value) &&
-      status != static_cast<unsigned>(reply_status::exception))
+  if (!is_reply_status(status))
     return "a reply for call " + std::to_string(h.id) + " with status byte " +
            std::to_string(status) + ", neither a value nor an exception";
   if ((h.flags & record_retiring) != 0 &&

@@ -25,7 +25,7 @@
 
 #include <concurrent/futures/boost_serialization.hpp>
 #include <concurrent/futures/codec.hpp>
-#include <concurrent/futures/detail/remote_call.hpp>
+#include <concurrent/futures/detail/wire/call.hpp>
 #include <concurrent/futures/detail/task.hpp>
 #include <concurrent/futures/detail/wire/seam.hpp>
 #include <concurrent/futures/exceptions.hpp>

@@ -7,7 +7,7 @@
 #include "modules.hpp"
 
 #include <concurrent/futures/codec.hpp>
-#include <concurrent/futures/detail/remote_call.hpp>
+#include <concurrent/futures/detail/wire/call.hpp>
 
 #include <elf.h>
 #include <link.h>

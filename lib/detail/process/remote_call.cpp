@@ -12,7 +12,7 @@
 // remote_error.
 
 #include <concurrent/futures/codec.hpp>
-#include <concurrent/futures/detail/remote_call.hpp>
+#include <concurrent/futures/detail/wire/call.hpp>
 #include <concurrent/futures/exceptions.hpp>
 #include <concurrent/futures/process_pool_executor.hpp>
 
@@ -189,14 +189,11 @@ void run_call(std::span<std::byte const> message,
         reinterpret_cast<trampoline_fn>(const_cast<void*>(from_code_ref(ref)));
     trampoline(in, reply);
   } catch (...) {
-    reply.resize(start);
-    codec_writer w(reply);
     try {
-      w.write(static_cast<std::uint8_t>(reply_status::exception));
-    } catch (...) {
-      return;
+      write_exception_reply(reply, start);
+    } catch (...) { // no memory for even the status: the reply stays empty
+      reply.resize(start);
     }
-    encode_current_exception(w);
   }
 }
 

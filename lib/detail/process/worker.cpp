@@ -13,7 +13,7 @@
 #include "../spin.hpp"
 
 #include <concurrent/futures/codec.hpp>
-#include <concurrent/futures/detail/remote_call.hpp>
+#include <concurrent/futures/detail/wire/call.hpp>
 
 #include <poll.h>
 #include <signal.h>
@@ -232,9 +232,13 @@ void worker_main(int memfd, int doorbell, pid_t parent,
     std::vector<std::byte> reply;
     if (error.empty() && !init.empty()) {
       run_call(init, reply);
-      if (!reply.empty() && reply[0] != static_cast<std::byte>(reply_status::value)) {
-        codec_reader r(std::span<std::byte const>(reply).subspan(1));
-        std::exception_ptr e = decode_exception(r, ::getpid());
+      std::exception_ptr e;
+      try {
+        e = reply_exception(reply, ::getpid());
+      } catch (...) {
+        e = std::current_exception();
+      }
+      if (e) {
         try {
           std::rethrow_exception(e);
         } catch (std::exception const& x) {

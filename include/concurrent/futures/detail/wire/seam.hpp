@@ -11,10 +11,11 @@
 // includes this header, every call submitted through the `executor` base
 // carries the code that moves it to another process and its outcome back.
 
-#include <concurrent/futures/detail/remote_call.hpp>
 #include <concurrent/futures/detail/remote_seam.hpp>
 #include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/detail/wire/call.hpp>
 #include <concurrent/futures/detail/wire/chunked_map.hpp>
+#include <concurrent/futures/detail/wire/reply.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -104,37 +105,24 @@ struct remote_task {
     auto& task = static_cast<Task&>(node);
     if constexpr (remotable) {
       try {
-        codec_reader in(reply);
-        if (in.read<std::uint8_t>() == static_cast<std::uint8_t>(reply_status::value)) {
-          if constexpr (std::is_void_v<R>) {
-            require_consumed(in);
-            task.construct_and_publish();
-          } else {
-            // Decoded whole before it is stored: bytes left over mean the
-            // reply was not made by R's codec, and its value is not one.
-            R value = in.read<R>();
-            require_consumed(in);
-            task.emplace_from([&value] { return std::move(value); });
-            task.publish();
-          }
+        if constexpr (std::is_void_v<R>) {
+          read_reply<void>(
+              reply, pid, [&task] { task.construct_and_publish(); },
+              [&task](std::exception_ptr e) { task.publish_exception(std::move(e)); });
         } else {
-          std::exception_ptr e = decode_exception(in, pid);
-          require_consumed(in);
-          task.publish_exception(std::move(e));
+          read_reply<R>(
+              reply, pid,
+              [&task](R&& value) {
+                task.emplace_from([&value] { return std::move(value); });
+                task.publish();
+              },
+              [&task](std::exception_ptr e) { task.publish_exception(std::move(e)); });
         }
       } catch (...) {
         task.publish_exception(std::current_exception());
       }
     }
     task.release();
-  }
-
-  static void require_consumed(codec_reader const& in) {
-    if (in.remaining() != 0)
-      throw codec_error("cf::codec: a worker's reply holds " +
-                        std::to_string(in.remaining()) +
-                        " bytes after its outcome; the result type's codec reads less "
-                        "than its encode writes");
   }
 
   static constexpr remote_ops table{&encode, &start, &complete};

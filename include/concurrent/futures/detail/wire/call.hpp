@@ -4,8 +4,8 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef CONCURRENT_FUTURES_DETAIL_REMOTE_CALL_HPP
-#define CONCURRENT_FUTURES_DETAIL_REMOTE_CALL_HPP
+#ifndef CONCURRENT_FUTURES_DETAIL_WIRE_CALL_HPP
+#define CONCURRENT_FUTURES_DETAIL_WIRE_CALL_HPP
 
 // A call that runs in another process of the same build. Code does not
 // travel: the message names the trampoline `remote_trampoline<F, Args...>`
@@ -17,6 +17,7 @@
 #include <concurrent/futures/codec.hpp>
 #include <concurrent/futures/config.hpp>
 #include <concurrent/futures/detail/codec/function_pointer.hpp>
+#include <concurrent/futures/detail/wire/reply.hpp>
 
 #include <boost/core/demangle.hpp>
 
@@ -37,31 +38,12 @@ namespace concurrent::futures {
 
 namespace detail {
 
-/// Encodes the exception being handled: its type, what(), and the fields of
-/// a std::system_error. Call inside a catch block.
-CONCURRENT_FUTURES_DECL void encode_current_exception(codec_writer& out) noexcept;
-
-/// Rebuilds an exception a worker encoded: the same type for the standard
-/// exceptions and registered ones, else remote_error. Throws codec_error
-/// when the bytes are not what encode_current_exception writes.
-CONCURRENT_FUTURES_DECL std::exception_ptr decode_exception(codec_reader& in, int pid);
-
 /// A call submitted through the `executor` base that cannot cross to a
 /// worker process (something in it has no codec).
 class call_not_remotable : public std::invalid_argument {
 public:
   using std::invalid_argument::invalid_argument;
 };
-
-/// Makes the exception a worker reported, from its what().
-using exception_factory = std::exception_ptr (*)(std::string const& what);
-
-/// Adds a type to those rebuilt as themselves (keyed by the type's name).
-CONCURRENT_FUTURES_DECL void register_exception_factory(std::type_info const& type,
-                                                        exception_factory make);
-
-/// The outcome byte that starts a reply.
-enum class reply_status : std::uint8_t { value = 0, exception = 1 };
 
 /// True when `fn(args...)` can run in another process: F's state, every
 /// argument and the result have a codec.
@@ -99,7 +81,6 @@ using trampoline_fn = void (*)(codec_reader& in, std::vector<std::byte>& out);
 template <class F, class... Args>
 void remote_trampoline(codec_reader& in, std::vector<std::byte>& out) {
   std::size_t const start = out.size();
-  codec_writer w(out);
   try {
     // A braced list decodes the arguments left to right, as encoded.
     std::tuple<F, Args...> call{in.read<F>(), in.read<Args>()...};
@@ -108,23 +89,19 @@ void remote_trampoline(codec_reader& in, std::vector<std::byte>& out) {
       std::apply(
           [](auto&& fn, auto&&... a) { std::invoke(std::move(fn), std::move(a)...); },
           std::move(call));
-      w.write(static_cast<std::uint8_t>(reply_status::value));
+      write_value_reply(out);
     } else {
       std::remove_cvref_t<R> r = std::apply(
           [](auto&& fn, auto&&... a) -> decltype(auto) {
             return std::invoke(std::move(fn), std::move(a)...);
           },
           std::move(call));
-      w.write(static_cast<std::uint8_t>(reply_status::value));
-      w.write(r);
+      write_value_reply(out, r);
     }
   } catch (...) {
     // Also a result whose encoding throws: the error goes back instead, as
     // CPython sends back a pickling error.
-    out.resize(start);
-    codec_writer e(out);
-    e.write(static_cast<std::uint8_t>(reply_status::exception));
-    encode_current_exception(e);
+    write_exception_reply(out, start);
   }
 }
 
