@@ -20,12 +20,12 @@
 
 #include <concurrent/futures/process_pool_executor.hpp>
 
-#include "detail/priority_lanes.hpp"
+#include "detail/executor/priority_lanes.hpp"
 #include "detail/process/channel.hpp"
 #include "detail/process/memfd.hpp"
-#include "detail/process/modules.hpp"
 #include "detail/process/worker.hpp"
-#include "detail/spin.hpp"
+#include "detail/sys/spin.hpp"
+#include "detail/wire/modules.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>

@@ -8,9 +8,9 @@
 
 #include "channel.hpp"
 #include "memfd.hpp"
-#include "modules.hpp"
 
-#include "../spin.hpp"
+#include "detail/sys/spin.hpp"
+#include "detail/wire/modules.hpp"
 
 #include <concurrent/futures/codec.hpp>
 #include <concurrent/futures/detail/remote_call.hpp>

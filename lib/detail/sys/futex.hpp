@@ -4,8 +4,8 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef CONCURRENT_FUTURES_LIB_DETAIL_FUTEX_HPP
-#define CONCURRENT_FUTURES_LIB_DETAIL_FUTEX_HPP
+#ifndef CONCURRENT_FUTURES_LIB_DETAIL_SYS_FUTEX_HPP
+#define CONCURRENT_FUTURES_LIB_DETAIL_SYS_FUTEX_HPP
 
 // Linux futex on a 32-bit atomic word, with absolute CLOCK_MONOTONIC
 // deadlines (std::chrono::steady_clock is CLOCK_MONOTONIC in libstdc++ and

@@ -4,8 +4,8 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef CONCURRENT_FUTURES_LIB_DETAIL_SPIN_HPP
-#define CONCURRENT_FUTURES_LIB_DETAIL_SPIN_HPP
+#ifndef CONCURRENT_FUTURES_LIB_DETAIL_SYS_SPIN_HPP
+#define CONCURRENT_FUTURES_LIB_DETAIL_SYS_SPIN_HPP
 
 // Polling before sleeping. A futex wake-up costs several microseconds on a
 // VM; a thread that polls for a few microseconds first catches a short task
