@@ -24,6 +24,7 @@
 #include "detail/process/channel.hpp"
 #include "detail/process/memfd.hpp"
 #include "detail/process/worker.hpp"
+#include "detail/sys/futex.hpp"
 #include "detail/sys/spin.hpp"
 #include "detail/wire/modules.hpp"
 
@@ -633,7 +634,7 @@ void pool_core::wake(std::vector<slot_ptr> const& slots) noexcept {
     auto& h = s->chan.header();
     if (h.worker_sleeping.load(std::memory_order_relaxed) != 0) {
       h.request_signal.fetch_add(1, std::memory_order_release);
-      shared_futex_wake(h.request_signal);
+      futex_wake_all(h.request_signal, futex_scope::across_processes);
     }
   }
 }
@@ -810,7 +811,7 @@ void pool_core::wake_writer(channel_header& h) noexcept {
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (h.worker_waiting_space.load(std::memory_order_relaxed) != 0) {
     h.space_signal.fetch_add(1, std::memory_order_release);
-    shared_futex_wake(h.space_signal);
+    futex_wake_all(h.space_signal, futex_scope::across_processes);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "channel.hpp"
 #include "memfd.hpp"
 
+#include "detail/sys/futex.hpp"
 #include "detail/sys/spin.hpp"
 #include "detail/wire/modules.hpp"
 
@@ -99,7 +100,7 @@ public:
         break;
       }
       timespec const tick{0, 100'000'000};
-      shared_futex_wait(h_.space_signal, seen, &tick);
+      futex_wait_for(h_.space_signal, seen, &tick, futex_scope::across_processes);
       h_.worker_waiting_space.store(0, std::memory_order_relaxed);
       check_parent();
     }
@@ -157,7 +158,7 @@ private:
     std::atomic_thread_fence(std::memory_order_seq_cst);
     if (r.empty()) {
       timespec const tick{1, 0};
-      shared_futex_wait(h_.request_signal, seen, &tick);
+      futex_wait_for(h_.request_signal, seen, &tick, futex_scope::across_processes);
     }
     h_.worker_sleeping.store(0, std::memory_order_relaxed);
     check_parent();
