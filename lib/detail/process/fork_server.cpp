@@ -9,6 +9,9 @@
 #include "spawn.hpp"
 #include "worker.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -26,6 +29,13 @@
 namespace concurrent::futures::detail::process {
 
 // ------------------------------------------------------------ the pool's end
+
+struct fork_server_client::watch {
+  watch(boost::asio::io_context& io, int fd) : socket(io, fd) {}
+  boost::asio::posix::stream_descriptor socket;
+};
+
+fork_server_client::fork_server_client() noexcept = default;
 
 fork_server_client::~fork_server_client() {
   if (fd_ >= 0)
@@ -53,7 +63,15 @@ void fork_server_client::start(boost::asio::io_context& io) {
   }
   fd_ = sv[0];
   pid_ = pid;
-  watch_ = std::make_unique<boost::asio::posix::stream_descriptor>(io, ::dup(fd_));
+  watch_ = std::make_unique<watch>(io, ::dup(fd_));
+}
+
+void fork_server_client::async_wait(std::function<void()> on_readable) {
+  watch_->socket.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                            [f = std::move(on_readable)](boost::system::error_code ec) {
+                              if (!ec)
+                                f();
+                            });
 }
 
 bool fork_server_client::request_worker(std::uint32_t worker, int memfd,
@@ -97,7 +115,7 @@ fork_server_client::receive(forkserver_message& m) noexcept {
 
 void fork_server_client::stop() noexcept {
   if (watch_) {
-    watch_->cancel();
+    watch_->socket.cancel();
     watch_.reset();
   }
   if (fd_ >= 0) {

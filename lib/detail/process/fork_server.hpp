@@ -14,15 +14,16 @@
 
 #include "role.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
-#include <utility>
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace concurrent::futures::detail::process {
 
@@ -55,7 +56,7 @@ struct forkserver_message {
 /// The pool's end of the protocol; the pool's thread uses it alone.
 class fork_server_client {
 public:
-  fork_server_client() = default;
+  fork_server_client() noexcept;
   fork_server_client(fork_server_client const&) = delete;
   fork_server_client& operator=(fork_server_client const&) = delete;
   ~fork_server_client();
@@ -78,15 +79,7 @@ public:
   receive_result receive(forkserver_message& m) noexcept;
 
   /// Calls `on_readable()` on the io_context once the server has written.
-  template <class F>
-  void async_wait(F on_readable) {
-    watch_->async_wait(
-        boost::asio::posix::stream_descriptor::wait_read,
-        [f = std::move(on_readable)](boost::system::error_code ec) mutable {
-          if (!ec)
-            f();
-        });
-  }
+  void async_wait(std::function<void()> on_readable);
 
   /// Stops watching, tells the server to go and reaps it. It is told: a
   /// child the program forked may hold a copy of the socket, so the
@@ -96,7 +89,8 @@ public:
 private:
   int fd_ = -1;
   pid_t pid_ = 0;
-  std::unique_ptr<boost::asio::posix::stream_descriptor> watch_;
+  struct watch; // the socket's duplicate, on the io_context
+  std::unique_ptr<watch> watch_;
 };
 
 } // namespace concurrent::futures::detail::process
