@@ -6,7 +6,7 @@
 
 #include <concurrent/futures/as_completed.hpp>
 
-#include "detail/futex.hpp"
+#include "detail/sys/futex.hpp"
 
 #include <mutex>
 #include <string>

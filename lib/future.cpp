@@ -6,7 +6,7 @@
 
 #include <concurrent/futures/future.hpp>
 
-#include "detail/exception_text.hpp"
+#include "detail/sys/exception_text.hpp"
 
 #include <cstdio>
 #include <mutex>

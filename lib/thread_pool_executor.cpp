@@ -6,10 +6,10 @@
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 
-#include "detail/exception_text.hpp"
-#include "detail/futex.hpp"
-#include "detail/spin.hpp"
-#include "detail/thread_pool_core.hpp"
+#include "detail/sys/exception_text.hpp"
+#include "detail/sys/futex.hpp"
+#include "detail/sys/spin.hpp"
+#include "detail/threads/thread_pool_core.hpp"
 
 #include <pthread.h>
 #include <sched.h>

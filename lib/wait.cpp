@@ -6,8 +6,8 @@
 
 #include <concurrent/futures/wait.hpp>
 
-#include "detail/futex.hpp"
-#include "detail/wait_condition.hpp"
+#include "detail/future/wait_condition.hpp"
+#include "detail/sys/futex.hpp"
 
 #include <memory>
 #include <stdexcept>

@@ -16,7 +16,7 @@
 
 #include <concurrent/futures/process_pool_executor.hpp>
 
-#include <detail/process/modules.hpp>
+#include <detail/wire/modules.hpp>
 
 #include "forged_channel.hpp"
 

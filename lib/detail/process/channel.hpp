@@ -26,17 +26,10 @@
 #include <boost/config.hpp>
 #include <boost/interprocess/mapped_region.hpp>
 
-#include <linux/futex.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <cerrno>
-#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <ctime>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,19 +37,6 @@
 namespace concurrent::futures::detail::process {
 
 inline constexpr std::uint64_t channel_magic = 0x63662d70726f6302; // "cf-proc" v2
-
-// Futexes between processes: not the _PRIVATE flavour.
-inline bool shared_futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
-                              timespec const* relative) noexcept {
-  long r = ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT,
-                     expected, relative, nullptr, 0);
-  return !(r == -1 && errno == ETIMEDOUT);
-}
-
-inline void shared_futex_wake(std::atomic<std::uint32_t>& word) noexcept {
-  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE, INT_MAX,
-            nullptr, nullptr, 0);
-}
 
 /// Record kinds.
 enum class record_kind : std::uint16_t {

@@ -37,10 +37,12 @@
 // carry the 128-bit secret the variable carries. Otherwise the program exits
 // with one line on stderr naming the variable.
 
-#include "worker.hpp"
+#include "role.hpp"
 
 #include "channel.hpp"
+#include "fork_server.hpp"
 #include "memfd.hpp"
+#include "worker.hpp"
 
 #include <dlfcn.h>
 #include <poll.h>

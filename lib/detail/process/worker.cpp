@@ -8,28 +8,23 @@
 
 #include "channel.hpp"
 #include "memfd.hpp"
-#include "modules.hpp"
 
-#include "../spin.hpp"
+#include "detail/sys/futex.hpp"
+#include "detail/sys/spin.hpp"
+#include "detail/wire/modules.hpp"
 
 #include <concurrent/futures/codec.hpp>
 #include <concurrent/futures/detail/wire/call.hpp>
 
-#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -43,14 +38,6 @@ void ring_doorbell(int doorbell) noexcept {
   std::uint64_t one = 1;
   while (::write(doorbell, &one, sizeof one) < 0 && errno == EINTR) {
   }
-}
-
-// Dies with the process that must stay alive: PDEATHSIG covers a parent
-// killed later, the getppid() check one that died before the prctl.
-void tie_to_parent(pid_t parent) noexcept {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent)
-    ::_exit(0);
 }
 
 // A task wrote into the memory this worker shares with the pool. Nothing
@@ -99,7 +86,7 @@ public:
         break;
       }
       timespec const tick{0, 100'000'000};
-      shared_futex_wait(h_.space_signal, seen, &tick);
+      futex_wait_for(h_.space_signal, seen, &tick, futex_scope::across_processes);
       h_.worker_waiting_space.store(0, std::memory_order_relaxed);
       check_parent();
     }
@@ -157,7 +144,7 @@ private:
     std::atomic_thread_fence(std::memory_order_seq_cst);
     if (r.empty()) {
       timespec const tick{1, 0};
-      shared_futex_wait(h_.request_signal, seen, &tick);
+      futex_wait_for(h_.request_signal, seen, &tick, futex_scope::across_processes);
     }
     h_.worker_sleeping.store(0, std::memory_order_relaxed);
     check_parent();
@@ -195,6 +182,14 @@ std::vector<std::byte> hello_message(std::string const& error) {
 
 worker_test_access const* this_worker_for_tests() noexcept {
   return test_access.chan ? &test_access : nullptr;
+}
+
+// PDEATHSIG covers a parent killed later, the getppid() check one that died
+// before the prctl.
+void tie_to_parent(pid_t parent) noexcept {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent)
+    ::_exit(0);
 }
 
 void worker_main(int memfd, int doorbell, pid_t parent,
@@ -273,94 +268,6 @@ void worker_main(int memfd, int doorbell, pid_t parent,
   } catch (...) {
   }
   ::_exit(exit_setup_failed);
-}
-
-void forkserver_main(int socket, pid_t parent, std::string const& refusal) noexcept {
-  tie_to_parent(parent);
-  pid_t const self = ::getpid();
-  sigset_t mask;
-  ::sigemptyset(&mask);
-  ::sigaddset(&mask, SIGCHLD);
-  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
-  int const sfd = ::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-  std::vector<pid_t> children;
-  std::string const worker_title = role_title("worker");
-
-  auto send = [socket](forkserver_message const& m) {
-    while (::send(socket, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR) {
-    }
-  };
-  auto reap = [&] {
-    for (;;) {
-      int status = 0;
-      pid_t const pid = ::waitpid(-1, &status, WNOHANG);
-      if (pid <= 0)
-        return;
-      std::erase(children, pid);
-      send({forkserver_message::exited, 0, pid, status, {}});
-    }
-  };
-
-  for (;;) {
-    pollfd fds[2] = {{socket, POLLIN, 0}, {sfd, POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR)
-        continue;
-      break;
-    }
-    if (fds[1].revents & POLLIN) {
-      signalfd_siginfo info;
-      while (::read(sfd, &info, sizeof info) > 0) {
-      }
-      reap();
-    }
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      forkserver_message m{};
-      char control[CMSG_SPACE(2 * sizeof(int))];
-      iovec iov{&m, sizeof m};
-      msghdr msg{};
-      msg.msg_iov = &iov;
-      msg.msg_iovlen = 1;
-      msg.msg_control = control;
-      msg.msg_controllen = sizeof control;
-      ssize_t const n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC);
-      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
-        break; // the pool is gone
-      if (n == sizeof m && m.kind == forkserver_message::shut_down)
-        break;
-      int fd[2] = {-1, -1};
-      for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-            c->cmsg_len == CMSG_LEN(2 * sizeof(int)))
-          std::memcpy(fd, CMSG_DATA(c), sizeof fd);
-      if (n != sizeof m || m.kind != forkserver_message::spawn_request || fd[0] < 0 ||
-          fd[1] < 0) {
-        for (int f : fd)
-          if (f >= 0)
-            ::close(f);
-        continue;
-      }
-      pid_t const pid = ::fork();
-      if (pid == 0) {
-        ::close(socket);
-        ::close(sfd);
-        ::sigprocmask(SIG_UNBLOCK, &mask, nullptr);
-        name_this_process("cf-worker", worker_title);
-        worker_main(fd[0], fd[1], self, refusal);
-      }
-      ::close(fd[0]);
-      ::close(fd[1]);
-      if (pid > 0)
-        children.push_back(pid);
-      send({forkserver_message::spawned, m.worker, pid > 0 ? pid : -errno, 0, {}});
-    }
-  }
-  // The pool said so, closed the socket or died: no worker outlives it.
-  for (pid_t pid : children)
-    ::kill(pid, SIGKILL);
-  for (pid_t pid : children)
-    ::waitpid(pid, nullptr, 0);
-  ::_exit(0);
 }
 
 } // namespace concurrent::futures::detail::process

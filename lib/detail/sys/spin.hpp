@@ -4,9 +4,11 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef CONCURRENT_FUTURES_LIB_DETAIL_SPIN_HPP
-#define CONCURRENT_FUTURES_LIB_DETAIL_SPIN_HPP
+#ifndef CONCURRENT_FUTURES_LIB_DETAIL_SYS_SPIN_HPP
+#define CONCURRENT_FUTURES_LIB_DETAIL_SYS_SPIN_HPP
 
+// Busy-waiting: polling before sleeping, and a lock that spins.
+//
 // Polling before sleeping. A futex wake-up costs several microseconds on a
 // VM; a thread that polls for a few microseconds first catches a short task
 // finishing on another core without it. The polls must not starve a thread
@@ -18,6 +20,7 @@
 
 #include <sched.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -58,6 +61,29 @@ inline void spin_pause(unsigned& spins) noexcept {
     ::sched_yield();
   }
 }
+
+// The process pool's lock: held for well under a microsecond (queue and
+// ring bookkeeping; never a user callback; a syscall only when a worker
+// starts or the pool breaks), by submitting threads and the pool's thread
+// up to a million times a second each. std::mutex parks a thread in the
+// kernel on contention, which then costs more than the critical section
+// (measured: submit 1.5 us per call on 16 cores with std::mutex).
+class spin_mutex {
+public:
+  void lock() noexcept {
+    for (unsigned spins = 0;;) {
+      if (!locked_.exchange(true, std::memory_order_acquire))
+        return;
+      while (locked_.load(std::memory_order_relaxed))
+        spin_pause(spins);
+    }
+  }
+  bool try_lock() noexcept { return !locked_.exchange(true, std::memory_order_acquire); }
+  void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+
+private:
+  std::atomic<bool> locked_{false};
+};
 
 /// Polls `ready()` for up to `budget` (and not past `deadline`); true as
 /// soon as it holds. Pauses for the first polls, then yields between them.

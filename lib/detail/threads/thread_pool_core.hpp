@@ -4,13 +4,13 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef CONCURRENT_FUTURES_LIB_DETAIL_THREAD_POOL_CORE_HPP
-#define CONCURRENT_FUTURES_LIB_DETAIL_THREAD_POOL_CORE_HPP
+#ifndef CONCURRENT_FUTURES_LIB_DETAIL_THREADS_THREAD_POOL_CORE_HPP
+#define CONCURRENT_FUTURES_LIB_DETAIL_THREADS_THREAD_POOL_CORE_HPP
 
 #include <concurrent/futures/detail/task.hpp>
 #include <concurrent/futures/thread_pool_executor.hpp>
 
-#include "priority_lanes.hpp"
+#include "detail/executor/priority_lanes.hpp"
 
 #include <atomic>
 #include <condition_variable>

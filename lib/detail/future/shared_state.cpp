@@ -6,9 +6,9 @@
 
 #include <concurrent/futures/detail/shared_state.hpp>
 
-#include "exception_text.hpp"
-#include "futex.hpp"
-#include "spin.hpp"
+#include "detail/sys/exception_text.hpp"
+#include "detail/sys/futex.hpp"
+#include "detail/sys/spin.hpp"
 
 #include <cstdio>
 #include <sstream>

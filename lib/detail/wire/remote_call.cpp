@@ -14,7 +14,6 @@
 #include <concurrent/futures/codec.hpp>
 #include <concurrent/futures/detail/wire/call.hpp>
 #include <concurrent/futures/exceptions.hpp>
-#include <concurrent/futures/process_pool_executor.hpp>
 
 #include <boost/core/demangle.hpp>
 

@@ -4,8 +4,8 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef CONCURRENT_FUTURES_LIB_DETAIL_WAIT_CONDITION_HPP
-#define CONCURRENT_FUTURES_LIB_DETAIL_WAIT_CONDITION_HPP
+#ifndef CONCURRENT_FUTURES_LIB_DETAIL_FUTURE_WAIT_CONDITION_HPP
+#define CONCURRENT_FUTURES_LIB_DETAIL_FUTURE_WAIT_CONDITION_HPP
 
 // When wait()'s return_when is met: shared by the blocking wait and the
 // asynchronous one, so the two cannot disagree.

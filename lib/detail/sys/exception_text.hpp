@@ -4,8 +4,8 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef CONCURRENT_FUTURES_LIB_DETAIL_EXCEPTION_TEXT_HPP
-#define CONCURRENT_FUTURES_LIB_DETAIL_EXCEPTION_TEXT_HPP
+#ifndef CONCURRENT_FUTURES_LIB_DETAIL_SYS_EXCEPTION_TEXT_HPP
+#define CONCURRENT_FUTURES_LIB_DETAIL_SYS_EXCEPTION_TEXT_HPP
 
 // What an exception_ptr holds, in words, for messages and repr().
 

@@ -4,8 +4,8 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef CONCURRENT_FUTURES_LIB_DETAIL_PROCESS_MODULES_HPP
-#define CONCURRENT_FUTURES_LIB_DETAIL_PROCESS_MODULES_HPP
+#ifndef CONCURRENT_FUTURES_LIB_DETAIL_WIRE_MODULES_HPP
+#define CONCURRENT_FUTURES_LIB_DETAIL_WIRE_MODULES_HPP
 
 // The modules (executable and shared libraries) of this process, named by
 // their GNU build-id, so that a worker can tell it runs the parent's build
