@@ -8,9 +8,9 @@
 // (the thread pool variant).
 #include <concurrent/futures/as_completed.hpp>
 
-#include "co_test.hpp"
-#include "pool_fixture.hpp"
-#include "test_support.hpp"
+#include "support/co_test.hpp"
+#include "support/pool_fixture.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 

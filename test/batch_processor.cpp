@@ -10,7 +10,7 @@
 
 #include "batch_processor.hpp"
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <boost/test/unit_test.hpp>
 

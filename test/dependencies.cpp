@@ -11,8 +11,8 @@
 #include <concurrent/futures/process_pool_executor.hpp>
 #include <concurrent/futures/thread_pool_executor.hpp>
 
-#include "co_test.hpp"
-#include "test_support.hpp"
+#include "support/co_test.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/as_completed.hpp>
 #include <concurrent/futures/promise.hpp>

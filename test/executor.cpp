@@ -8,7 +8,7 @@
 // through it submits, maps and shuts down without knowing which pool.
 #include <concurrent/futures/executor.hpp>
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 

@@ -8,7 +8,7 @@
 // shared state's own edges (move-only values, the waiter list race).
 #include <concurrent/futures/future.hpp>
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/promise.hpp>
 

@@ -9,8 +9,8 @@
 // the call, buffersize.
 #include <concurrent/futures/map.hpp>
 
-#include "pool_fixture.hpp"
-#include "test_support.hpp"
+#include "support/pool_fixture.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 

@@ -10,8 +10,8 @@
 #include <concurrent/futures/thread_pool_executor.hpp>
 #include <concurrent/futures/wait.hpp>
 
-#include "process_support.hpp"
-#include "test_support.hpp"
+#include "support/process_support.hpp"
+#include "support/test_support.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>

@@ -7,7 +7,7 @@
 // cf::promise: the executor side of a future that no executor backs.
 #include <concurrent/futures/promise.hpp>
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/as_completed.hpp>
 #include <concurrent/futures/wait.hpp>

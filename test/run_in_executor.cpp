@@ -9,8 +9,8 @@
 // asyncio.to_thread, set_default_executor, shutdown_default_executor).
 #include <concurrent/futures/run_in_executor.hpp>
 
-#include "co_test.hpp"
-#include "test_support.hpp"
+#include "support/co_test.hpp"
+#include "support/test_support.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>

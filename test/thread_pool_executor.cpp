@@ -9,8 +9,8 @@
 // executor.py's ExecutorTest; plus what a C++ pool must also survive.
 #include <concurrent/futures/thread_pool_executor.hpp>
 
-#include "pool_fixture.hpp"
-#include "test_support.hpp"
+#include "support/pool_fixture.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/as_completed.hpp>
 #include <concurrent/futures/wait.hpp>

@@ -8,9 +8,9 @@
 // thread pool variants), and the deviation on shutdown(cancel_futures).
 #include <concurrent/futures/wait.hpp>
 
-#include "co_test.hpp"
-#include "pool_fixture.hpp"
-#include "test_support.hpp"
+#include "support/co_test.hpp"
+#include "support/pool_fixture.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 

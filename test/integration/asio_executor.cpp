@@ -8,7 +8,7 @@
 // co_spawn, any_io_executor, work tracking, services, allocators, timers.
 #include <concurrent/futures/thread_pool_executor.hpp>
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/bind_allocator.hpp>
