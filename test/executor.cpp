@@ -12,7 +12,9 @@
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 
+#include <atomic>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace utf = boost::unit_test;
@@ -59,10 +61,17 @@ BOOST_AUTO_TEST_CASE(submit_map_and_shutdown_through_the_base, *utf::timeout(60)
 
 BOOST_AUTO_TEST_CASE(destroying_through_the_base_waits, *utf::timeout(60)) {
   std::atomic<int> ran{0};
+  test::event gate;
+  std::optional<test::when_asleep> opener; // outlives the pool
   {
     std::unique_ptr<cf::executor> ex = get_executor("cpu", 2);
     for (int i = 0; i < 10; ++i)
-      ex->submit([&] { ran.fetch_add(1); });
+      ex->submit([&] {
+        gate.wait();
+        ran.fetch_add(1);
+      });
+    // The calls can finish only once this thread sleeps in the destructor.
+    opener.emplace([&] { gate.set(); });
   }
   BOOST_TEST(ran.load() == 10);
 }

@@ -197,6 +197,10 @@ encode_bomb make_encode_bomb() {
   return {};
 }
 
+int held_until_open(std::string gate) {
+  return test::wait_for_gate(gate) ? 1 : -1;
+}
+
 void crash_after(int ms) {
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   ::raise(SIGKILL);
@@ -690,13 +694,18 @@ BOOST_AUTO_TEST_CASE(test_cancel_futures_as_cpython_writes_it, *utf::timeout(120
 
 BOOST_AUTO_TEST_CASE(shutdown_without_wait_still_runs_queued_work, *utf::timeout(60)) {
   leak_check check;
+  test::gate_file gate;
+  cf::future<int> held;
   std::vector<cf::future<int>> fs;
   {
-    cf::process_pool_executor procs({.max_workers = 2});
+    cf::process_pool_executor procs({.max_workers = 1});
+    held = procs.submit(held_until_open, gate.path());
     for (int i = 0; i < 20; ++i)
       fs.push_back(procs.submit(add, i, i));
-    procs.shutdown(false);
+    procs.shutdown(false); // the 20 still queued behind the held call
+    gate.open();
   }
+  BOOST_TEST(held.result() == 1);
   for (int i = 0; i < 20; ++i)
     BOOST_TEST(fs[static_cast<std::size_t>(i)].result() == 2 * i);
 }
