@@ -21,7 +21,11 @@ namespace utf = boost::unit_test;
 
 namespace {
 
-// The seed's factory; "cpu" gets the process pool once it exists.
+// The README's factory (demo/executor_factory.cpp), with a thread pool for
+// both kinds: these cases submit lambdas that capture, which a process pool
+// refuses. A process pool held, used and destroyed through cf::executor is
+// tested in test/process_pool_executor.cpp
+// (a_call_that_cannot_cross_is_refused_through_the_base).
 std::unique_ptr<cf::executor> get_executor(std::string_view kind, int max_workers) {
   if (kind == "io" || kind == "cpu")
     return std::make_unique<cf::thread_pool_executor>(
