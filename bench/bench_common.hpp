@@ -4,9 +4,9 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 // What the benchmarks share: starting a pool's threads before the clock,
-// medians and number formatting, PASS/MISS targets, JSON text, the Python
-// subprocess, and the command line's integer lists. Each benchmark is one
-// translation unit, so everything here is inline.
+// medians and number formatting, PASS/MISS targets, JSON text and the
+// Python subprocess (the command line is command_line.hpp's). Each benchmark
+// is one translation unit, so everything here is inline.
 
 #ifndef CONCURRENT_FUTURES_BENCH_COMMON_HPP
 #define CONCURRENT_FUTURES_BENCH_COMMON_HPP
@@ -365,24 +365,6 @@ inline std::optional<int> run_capture(std::string const& cmd, std::string& out) 
   while (std::size_t const got = std::fread(buf, 1, sizeof buf, pipe))
     out.append(buf, got);
   return ::pclose(pipe);
-}
-
-// ------------------------------------------------------------ command line
-
-inline std::vector<int> parse_int_list(std::string const& s, char const* what) {
-  std::vector<int> r;
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    char* end = nullptr;
-    long const v = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || v <= 0 || v > 4096)
-      throw std::invalid_argument(std::string("bad ") + what + ": " + s);
-    r.push_back(static_cast<int>(v));
-  }
-  if (r.empty())
-    throw std::invalid_argument(std::string("empty ") + what);
-  return r;
 }
 
 // ------------------------------------------------------------ the machine

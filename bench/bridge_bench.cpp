@@ -25,6 +25,7 @@
 #include <concurrent/futures/run_in_executor.hpp>
 
 #include "bench_common.hpp"
+#include "command_line.hpp"
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -107,14 +108,9 @@ char const* key(workload w) {
 // Sequential calls per coroutine in fanout_coroutines.
 constexpr std::size_t calls_per_coroutine = 100;
 
-struct options {
-  int workers = 2;
-  int repeat = 5;
-  bool quick = false;
+struct options : bench::common_options {
+  options() { repeat = 5; }
   std::vector<variant> variants{std::begin(all_variants), std::end(all_variants)};
-  std::string json_path;
-  std::string python;        // interpreter; empty: python3 on PATH
-  std::string python_script; // empty: next to the binary, then the source tree
 };
 
 bool selected(options const& o, variant v) {
@@ -449,64 +445,31 @@ struct series : run_series<sample> {
 
 using results_map = std::map<std::pair<variant, workload>, series>;
 
-void usage(std::ostream& os) {
-  os << "usage: bridge_bench [--workers W] [--repeat K] [--quick]\n"
-        "                    [--only ours,ours_token,raw,asio,python]\n"
-        "                    [--json FILE] [--python PYTHON] [--python-script PATH]\n"
-        "\n"
-        "  --workers W        threads per pool (default 2)\n"
-        "  --repeat K         runs per variant and workload; the median is reported "
-        "(default 5)\n"
-        "  --quick            10x fewer calls (a smoke test)\n"
-        "  --only LIST        variants to run (default all)\n"
-        "  --json FILE        also write the results as JSON\n"
-        "  --python PYTHON    interpreter (default python3 on PATH)\n"
-        "  --python-script P  python_bridge.py (default: beside this binary)\n";
-}
+constexpr char const usage[] =
+    "usage: bridge_bench [--workers W] [--repeat K] [--quick]\n"
+    "                    [--only ours,ours_token,raw,asio,python]\n"
+    "                    [--json FILE] [--python PYTHON] [--python-script PATH]\n"
+    "\n"
+    "  --workers W        threads per pool (default 2)\n"
+    "  --repeat K         runs per variant and workload; the median is reported "
+    "(default 5)\n"
+    "  --quick            10x fewer calls (a smoke test)\n"
+    "  --only LIST        variants to run (default all)\n"
+    "  --json FILE        also write the results as JSON\n"
+    "  --python PYTHON    interpreter (default python3 on PATH)\n"
+    "  --python-script P  python_bridge.py (default: beside this binary)\n";
 
 options parse(int argc, char** argv) {
   options o;
-  auto value = [&](int& i) -> std::string {
-    if (i + 1 >= argc)
-      throw std::invalid_argument(std::string(argv[i]) + " needs a value");
-    return argv[++i];
-  };
-  for (int i = 1; i < argc; ++i) {
-    std::string_view const a = argv[i];
-    if (a == "--workers") {
-      o.workers = bench::parse_int_list(value(i), "--workers").at(0);
-    } else if (a == "--repeat") {
-      o.repeat = bench::parse_int_list(value(i), "--repeat").at(0);
-    } else if (a == "--quick") {
-      o.quick = true;
-    } else if (a == "--only") {
-      o.variants.clear();
-      std::stringstream in(value(i));
-      std::string item;
-      while (std::getline(in, item, ',')) {
-        auto const it = std::find_if(std::begin(all_variants), std::end(all_variants),
-                                     [&](variant v) { return item == key(v); });
-        if (it == std::end(all_variants))
-          throw std::invalid_argument("unknown variant in --only: " + item +
-                                      " (ours, ours_token, raw, asio, python)");
-        if (!selected(o, *it))
-          o.variants.push_back(*it);
-      }
-      if (o.variants.empty())
-        throw std::invalid_argument("--only selects no variant");
-    } else if (a == "--json") {
-      o.json_path = value(i);
-    } else if (a == "--python") {
-      o.python = value(i);
-    } else if (a == "--python-script") {
-      o.python_script = value(i);
-    } else if (a == "-h" || a == "--help") {
-      usage(std::cout);
-      std::exit(0);
-    } else {
-      throw std::invalid_argument("unknown argument: " + std::string(a));
-    }
-  }
+  bench::command_line("bridge_bench", usage)
+      .common(o)
+      .option("--only",
+              [&o](std::string const& v) {
+                o.variants = bench::parse_key_list(
+                    v, all_variants, [](variant x) { return key(x); }, "variant",
+                    "--only");
+              })
+      .parse(argc, argv);
   return o;
 }
 
@@ -715,14 +678,7 @@ int run_main(options const& o, python_env& py) {
 } // namespace
 
 int main(int argc, char** argv) {
-  options o;
-  try {
-    o = parse(argc, argv);
-  } catch (std::exception const& e) {
-    std::cerr << "bridge_bench: " << e.what() << "\n\n";
-    usage(std::cerr);
-    return 2;
-  }
+  options const o = parse(argc, argv);
   io_thread = std::this_thread::get_id();
 
   python_env py;

@@ -18,6 +18,7 @@
 #include <concurrent/futures/thread_pool_executor.hpp>
 
 #include "bench_common.hpp"
+#include "command_line.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -102,15 +103,9 @@ char const* key(workload w) {
   return keys_of_workloads[static_cast<int>(w)];
 }
 
-struct options {
-  int workers = 2;
-  int repeat = 3;
-  bool quick = false;
+struct options : bench::common_options {
   std::vector<pool_kind> pools{std::begin(all_pools), std::end(all_pools)};
   std::vector<int> scaling;
-  std::string json_path;
-  std::string python;        // interpreter; empty: python3 on PATH
-  std::string python_script; // empty: next to the binary, then the source tree
 };
 
 bool selected(options const& o, pool_kind p) {
@@ -436,68 +431,34 @@ std::string runs_text(series const& s, workload w) {
   return r;
 }
 
-void usage(std::ostream& os) {
-  os << "usage: thread_pool_bench [--workers W] [--repeat K] [--quick]\n"
-        "                         [--only ours,asio,async,python] [--scaling 1,2,4,...]\n"
-        "                         [--json FILE] [--python PYTHON] [--python-script "
-        "PATH]\n"
-        "\n"
-        "  --workers W        threads per pool (default 2)\n"
-        "  --repeat K         runs per pool and workload; the median is reported "
-        "(default 3)\n"
-        "  --quick            10x fewer tasks (a smoke test)\n"
-        "  --only LIST        pools to run (default all: ours,asio,async,python)\n"
-        "  --scaling LIST     only throughput of ours and asio at each worker count\n"
-        "  --json FILE        also write the results as JSON\n"
-        "  --python PYTHON    interpreter (default python3 on PATH)\n"
-        "  --python-script P  python_thread_pool.py (default: beside this binary)\n";
-}
+constexpr char const usage[] =
+    "usage: thread_pool_bench [--workers W] [--repeat K] [--quick]\n"
+    "                         [--only ours,asio,async,python] [--scaling 1,2,4,...]\n"
+    "                         [--json FILE] [--python PYTHON] [--python-script "
+    "PATH]\n"
+    "\n"
+    "  --workers W        threads per pool (default 2)\n"
+    "  --repeat K         runs per pool and workload; the median is reported "
+    "(default 3)\n"
+    "  --quick            10x fewer tasks (a smoke test)\n"
+    "  --only LIST        pools to run (default all: ours,asio,async,python)\n"
+    "  --scaling LIST     only throughput of ours and asio at each worker count\n"
+    "  --json FILE        also write the results as JSON\n"
+    "  --python PYTHON    interpreter (default python3 on PATH)\n"
+    "  --python-script P  python_thread_pool.py (default: beside this binary)\n";
 
 options parse(int argc, char** argv) {
   options o;
-  auto value = [&](int& i) -> std::string {
-    if (i + 1 >= argc)
-      throw std::invalid_argument(std::string(argv[i]) + " needs a value");
-    return argv[++i];
-  };
-  for (int i = 1; i < argc; ++i) {
-    std::string_view const a = argv[i];
-    if (a == "--workers") {
-      o.workers = parse_int_list(value(i), "--workers").at(0);
-    } else if (a == "--repeat") {
-      o.repeat = parse_int_list(value(i), "--repeat").at(0);
-    } else if (a == "--quick") {
-      o.quick = true;
-    } else if (a == "--only") {
-      o.pools.clear();
-      std::stringstream in(value(i));
-      std::string item;
-      while (std::getline(in, item, ',')) {
-        auto const it = std::find_if(std::begin(all_pools), std::end(all_pools),
-                                     [&](pool_kind p) { return item == key(p); });
-        if (it == std::end(all_pools))
-          throw std::invalid_argument("unknown pool in --only: " + item +
-                                      " (ours, asio, async, python)");
-        if (!selected(o, *it))
-          o.pools.push_back(*it);
-      }
-      if (o.pools.empty())
-        throw std::invalid_argument("--only selects no pool");
-    } else if (a == "--scaling") {
-      o.scaling = parse_int_list(value(i), "--scaling");
-    } else if (a == "--json") {
-      o.json_path = value(i);
-    } else if (a == "--python") {
-      o.python = value(i);
-    } else if (a == "--python-script") {
-      o.python_script = value(i);
-    } else if (a == "-h" || a == "--help") {
-      usage(std::cout);
-      std::exit(0);
-    } else {
-      throw std::invalid_argument("unknown argument: " + std::string(a));
-    }
-  }
+  bench::command_line("thread_pool_bench", usage)
+      .common(o)
+      .option("--only",
+              [&o](std::string const& v) {
+                o.pools = bench::parse_key_list(
+                    v, all_pools, [](pool_kind p) { return key(p); }, "pool", "--only");
+              })
+      .option("--scaling",
+              [&o](std::string const& v) { o.scaling = parse_int_list(v, "--scaling"); })
+      .parse(argc, argv);
   return o;
 }
 
@@ -842,14 +803,7 @@ int run_scaling(options const& o, python_env& py) {
 } // namespace
 
 int main(int argc, char** argv) {
-  options o;
-  try {
-    o = parse(argc, argv);
-  } catch (std::exception const& e) {
-    std::cerr << "thread_pool_bench: " << e.what() << "\n\n";
-    usage(std::cerr);
-    return 2;
-  }
+  options const o = parse(argc, argv);
 
   python_env py;
   if (selected(o, pool_kind::python) && o.scaling.empty()) {

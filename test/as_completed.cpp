@@ -8,9 +8,9 @@
 // (the thread pool variant).
 #include <concurrent/futures/as_completed.hpp>
 
-#include "co_test.hpp"
-#include "pool_fixture.hpp"
-#include "test_support.hpp"
+#include "support/co_test.hpp"
+#include "support/pool_fixture.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 
@@ -198,7 +198,8 @@ BOOST_AUTO_TEST_CASE(a_merely_cancelled_future_is_not_yielded_until_notified,
   auto g = test::pending_future();
   cf::as_completed later({g}, 30s);
   g.cancel();
-  std::thread notifier([g] { g.set_running_or_notify_cancel(); });
+  // Notified once this thread sleeps in next(), so the wait is what wakes.
+  test::when_asleep notifier([g] { g.set_running_or_notify_cancel(); });
   auto yielded = later.next();
   notifier.join();
   BOOST_TEST_REQUIRE(yielded.has_value());
@@ -256,7 +257,9 @@ BOOST_AUTO_TEST_CASE(async_next_yields_in_completion_order, *utf::timeout(60)) {
   std::vector<int> order;
   test::co_run(ioc, [&]() -> boost::asio::awaitable<void> {
     cf::as_completed pending(futures);
-    std::thread setter([&] {
+    // The others complete once this thread sleeps in run(), the coroutine
+    // suspended in async_next.
+    test::when_asleep setter([&] {
       promises[3].set_result(3);
       promises[0].set_result(0);
       promises[1].set_result(1);
@@ -266,8 +269,7 @@ BOOST_AUTO_TEST_CASE(async_next_yields_in_completion_order, *utf::timeout(60)) {
     setter.join();
     BOOST_TEST(pending.unfinished() == 0u);
   }());
-  BOOST_TEST(order.size() == 4u);
-  BOOST_TEST(order[0] == 2);
+  BOOST_TEST((order == std::vector<int>{2, 3, 0, 1}));
 }
 
 BOOST_AUTO_TEST_CASE(async_next_times_out_with_pythons_message, *utf::timeout(60)) {

@@ -10,10 +10,11 @@
 
 #include "batch_processor.hpp"
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <ostream>
@@ -124,20 +125,42 @@ BOOST_AUTO_TEST_CASE(process_exception_fails_only_its_batch,
 
 BOOST_AUTO_TEST_CASE(batch_past_its_timeout_is_timed_out_others_ok,
                      *boost::unit_test::timeout(120)) {
-  // Item 42 sleeps 4 s against a 2 s timeout; every other item returns at
-  // once, so even a loaded machine finishes their batches in time.
-  auto slow_at_42 = [](int x) {
-    if (x == 42)
-      std::this_thread::sleep_for(4s);
+  // Item 42 holds its worker until the items of every other batch have run
+  // (on the other two workers), then until its batch's deadline has passed
+  // and the processor sleeps again, having seen the timeout: the late result
+  // cannot arrive before the timeout is noticed, however loaded the machine.
+  // What stays timed is the feature itself: the other batches, five trivial
+  // calls each, must finish within the timeout to be ok.
+  constexpr auto timeout = 2s;
+  constexpr int items = 60;
+  constexpr int batch = 5;
+  pid_t const processor = ::gettid(); // parallel_batch_processor runs here
+  test::counter others_ran;           // the items of the other batches
+  std::atomic<bool> held_while_others_ran{false};
+  auto held_at_42 = [&](int x) {
+    if (x / batch != 42 / batch)
+      others_ran.add();
+    if (x != 42)
+      return x;
+    auto const started = std::chrono::steady_clock::now();
+    held_while_others_ran = others_ran.wait_for(items - batch, 60s);
+    // Its batch was submitted before it started, so its deadline is behind
+    // `started + timeout`. Past it (and past the kernel's timer slack, which
+    // the margin covers many times over) the processor's timed wait has
+    // expired: the processor runs, and it sleeps again only once it has
+    // marked the batch timed out and waits for nothing but its return.
+    std::this_thread::sleep_until(started + timeout + 100ms);
+    test::wait_until_sleeping(processor);
     return x;
   };
-  auto const report = demo::parallel_batch_processor(iota(60), slow_at_42, 5, 3,
-                                                     executor_kind::thread, 2s);
+  auto const report = demo::parallel_batch_processor(iota(items), held_at_42, batch, 3,
+                                                     executor_kind::thread, timeout);
 
+  BOOST_TEST(held_while_others_ran.load());
   BOOST_TEST_REQUIRE(report.batches.size() == 12u);
   BOOST_TEST(report.count(batch_status::ok) == 11u);
   BOOST_TEST(report.count(batch_status::timed_out) == 1u);
-  auto const& late = report.batches[42 / 5];
+  auto const& late = report.batches[42 / batch];
   BOOST_TEST(late.status == batch_status::timed_out);
   BOOST_TEST(late.results.empty()); // the result that came later is dropped
   BOOST_TEST(late.error.find("no result within 2000 ms") != std::string::npos);

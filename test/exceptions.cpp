@@ -7,7 +7,7 @@
 // The exception hierarchy mirrors Python's, with its messages.
 #include <concurrent/futures/exceptions.hpp>
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <type_traits>
 

@@ -8,7 +8,7 @@
 // shared state's own edges (move-only values, the waiter list race).
 #include <concurrent/futures/future.hpp>
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/promise.hpp>
 #include <concurrent/futures/thread_pool_executor.hpp>
@@ -469,19 +469,26 @@ BOOST_AUTO_TEST_CASE(value_is_destroyed_with_the_last_handle) {
 }
 
 BOOST_AUTO_TEST_CASE(many_threads_blocked_on_one_future_all_wake, *utf::timeout(60)) {
+  constexpr int n = 8;
   cf::promise<int> p;
   auto f = p.get_future();
+  test::sleepers blocked;
   test::counter woke;
   std::vector<std::thread> waiters;
-  for (int i = 0; i < 8; ++i)
+  for (int i = 0; i < n; ++i)
     waiters.emplace_back([&] {
+      blocked.enter();
       if (f.result(60s) == 9)
         woke.add();
     });
+  // Completes the future only once every waiter sleeps in result(): found
+  // already done, a result() would not be the blocked wait under test.
+  BOOST_TEST(blocked.all_asleep(n));
+  BOOST_TEST(woke.value() == 0);
   p.set_result(9);
   for (auto& t : waiters)
     t.join();
-  BOOST_TEST(woke.value() == 8);
+  BOOST_TEST(woke.value() == n);
 }
 
 namespace {

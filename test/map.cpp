@@ -9,15 +9,18 @@
 // the call, buffersize.
 #include <concurrent/futures/map.hpp>
 
-#include "pool_fixture.hpp"
-#include "test_support.hpp"
+#include "support/pool_fixture.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 
+#include <array>
+#include <atomic>
 #include <cmath>
 #include <list>
 #include <numeric>
 #include <ranges>
+#include <string>
 #include <thread>
 
 namespace utf = boost::unit_test;
@@ -70,15 +73,32 @@ BOOST_AUTO_TEST_CASE(results_in_input_order, *utf::timeout(60)) {
 }
 
 BOOST_AUTO_TEST_CASE(order_holds_when_completion_order_differs, *utf::timeout(60)) {
-  // Later inputs finish first.
-  std::vector<int> xs{40, 30, 20, 10, 0};
+  // Each call returns only once the call on the next input has returned and
+  // its worker, done with that future, has gone idle: the futures complete
+  // last input first, whatever the scheduling. The results still come in
+  // input order. Five inputs on the fixture's five workers: the calls all
+  // run at once, as they must for the chain to unwind.
+  constexpr std::size_t n = 5;
+  std::vector<int> const xs{0, 1, 2, 3, 4};
+  std::array<test::event, n> returned;
+  std::array<std::atomic<pid_t>, n> worker{};
+  test::start_log finished;
   auto results = executor.map(
-      [](int ms) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-        return ms;
+      [&](int x) {
+        auto const i = static_cast<std::size_t>(x);
+        worker[i] = ::gettid();
+        if (i + 1 < n) {
+          if (!returned[i + 1].wait(30s))
+            return -1; // the next call never returned: they did not all run
+          test::wait_until_sleeping(worker[i + 1]);
+        }
+        finished.add(std::to_string(x));
+        returned[i].set();
+        return x;
       },
       xs);
   BOOST_TEST((collect(results) == xs));
+  BOOST_TEST((finished.tags() == std::vector<std::string>{"4", "3", "2", "1", "0"}));
 }
 
 // test_map_exception (3.14: the exception ends the iteration)

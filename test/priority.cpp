@@ -9,8 +9,8 @@
 #include <concurrent/futures/process_pool_executor.hpp>
 #include <concurrent/futures/thread_pool_executor.hpp>
 
-#include "process_support.hpp"
-#include "test_support.hpp"
+#include "support/process_support.hpp"
+#include "support/test_support.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/test/data/monomorphic.hpp>
@@ -23,8 +23,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <numeric>
 #include <random>
@@ -66,47 +64,16 @@ int start_number() {
   return next_in_worker();
 }
 
-// Waits until `gate` exists (at most a minute, so that a failing test does
-// not leave a worker behind).
-bool wait_for_gate(std::string const& gate) {
-  auto const until = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  while (!std::filesystem::exists(gate)) {
-    if (std::chrono::steady_clock::now() > until)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
-
 int start_number_after_gate(std::string gate) {
   int const n = next_in_worker();
-  return wait_for_gate(gate) ? n : -1;
+  return test::wait_for_gate(gate) ? n : -1;
 }
 
 int die_after_gate(std::string gate) {
-  wait_for_gate(gate);
+  test::wait_for_gate(gate);
   ::raise(SIGKILL);
   return 0;
 }
-
-// A file name of its own for each gate.
-class gate_file {
-public:
-  gate_file()
-      : path_((std::filesystem::temp_directory_path() /
-               ("cf-priority-" + std::to_string(::getpid()) + "-" +
-                std::to_string(counter_++)))
-                  .string()) {
-    std::filesystem::remove(path_);
-  }
-  ~gate_file() { std::filesystem::remove(path_); }
-  std::string const& path() const { return path_; }
-  void open() const { std::ofstream(path_) << "open\n"; }
-
-private:
-  static inline int counter_ = 0;
-  std::string path_;
-};
 
 std::vector<cf::start_method> const process_methods = {cf::start_method::forkserver,
                                                        cf::start_method::spawn};
@@ -298,7 +265,7 @@ BOOST_TEST_DECORATOR(*utf::timeout(120))
 BOOST_DATA_TEST_CASE(process_pool_orders_the_calls_not_handed_over,
                      bdata::make(process_methods), method) {
   test::leak_check check;
-  gate_file gate;
+  test::gate_file gate;
   std::vector<cf::future<int>> fs;
   {
     cf::process_pool_executor procs(one_worker(method));
@@ -324,7 +291,7 @@ BOOST_TEST_DECORATOR(*utf::timeout(120))
 BOOST_DATA_TEST_CASE(process_pool_priority_through_the_executor_base,
                      bdata::make(process_methods), method) {
   test::leak_check check;
-  gate_file gate;
+  test::gate_file gate;
   {
     cf::process_pool_executor procs(one_worker(method));
     cf::executor& ex = procs;
@@ -346,7 +313,7 @@ BOOST_TEST_DECORATOR(*utf::timeout(120))
 BOOST_DATA_TEST_CASE(process_pool_cancel_futures_cancels_prioritized_calls,
                      bdata::make(process_methods), method) {
   test::leak_check check;
-  gate_file gate;
+  test::gate_file gate;
   {
     cf::process_pool_executor procs(one_worker(method));
     auto running = procs.submit(start_number_after_gate, gate.path());
@@ -370,7 +337,7 @@ BOOST_TEST_DECORATOR(*utf::timeout(120))
 BOOST_DATA_TEST_CASE(process_pool_broken_fails_prioritized_calls,
                      bdata::make(process_methods), method) {
   test::leak_check check;
-  gate_file gate;
+  test::gate_file gate;
   {
     cf::process_pool_executor procs(one_worker(method));
     auto dying = procs.submit(die_after_gate, gate.path());

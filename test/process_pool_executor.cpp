@@ -10,8 +10,8 @@
 #include <concurrent/futures/thread_pool_executor.hpp>
 #include <concurrent/futures/wait.hpp>
 
-#include "process_support.hpp"
-#include "test_support.hpp"
+#include "support/process_support.hpp"
+#include "support/test_support.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -161,27 +161,33 @@ struct concurrent::futures::codec<poison> {
 };
 
 /// Encodes fine; decoding throws (in the worker as an argument, in the pool
-/// as a result). `segfault` crashes the decoding process instead.
+/// as a result). With `how` >= 0 the decoding process ends instead, as
+/// crash(how) ends it.
 struct decode_bomb {
-  bool segfault = false;
+  int how = -1;
 };
 
-/// Encoding throws: as a result, in the worker.
-struct encode_bomb {};
+/// Encoding throws: as a result, in the worker; or with `how` >= 0 the
+/// worker ends there, as crash(how) ends it.
+struct encode_bomb {
+  int how = -1;
+};
 
 template <>
 struct concurrent::futures::codec<decode_bomb> {
-  static void encode(codec_writer& w, decode_bomb const& b) { w.write(b.segfault); }
+  static void encode(codec_writer& w, decode_bomb const& b) { w.write(b.how); }
   static decode_bomb decode(codec_reader& r) {
-    if (r.read<bool>())
-      ::raise(SIGSEGV);
+    if (int const how = r.read<int>(); how >= 0)
+      crash(how);
     throw std::domain_error("decode_bomb cannot be decoded");
   }
 };
 
 template <>
 struct concurrent::futures::codec<encode_bomb> {
-  static void encode(codec_writer&, encode_bomb const&) {
+  static void encode(codec_writer&, encode_bomb const& b) {
+    if (b.how >= 0)
+      crash(b.how);
     throw std::domain_error("encode_bomb cannot be encoded");
   }
   static encode_bomb decode(codec_reader&) { return {}; }
@@ -199,6 +205,21 @@ decode_bomb make_decode_bomb() {
 
 encode_bomb make_encode_bomb() {
   return {};
+}
+
+encode_bomb make_fatal_encode_bomb(int how) {
+  return {how};
+}
+
+// CPython's _crash_with_data: the worker dies while the pool may still be
+// writing the next large argument into its ring.
+int crash_with_data(std::string const&) {
+  ::raise(SIGKILL);
+  return 0;
+}
+
+int held_until_open(std::string gate) {
+  return test::wait_for_gate(gate) ? 1 : -1;
 }
 
 void crash_after(int ms) {
@@ -364,8 +385,70 @@ BOOST_AUTO_TEST_CASE(codec_errors_on_either_side_fail_only_their_future,
 BOOST_AUTO_TEST_CASE(a_crash_while_decoding_a_call_breaks_the_pool, *utf::timeout(60)) {
   leak_check check;
   cf::process_pool_executor procs({.max_workers = 1});
-  BOOST_CHECK_THROW(procs.submit(take_bomb, decode_bomb{true}).result(),
+  BOOST_CHECK_THROW(procs.submit(take_bomb, decode_bomb{0}).result(),
                     cf::broken_process_pool);
+}
+
+// CPython's test_exit_at_task_unpickle: the same with an exit (status 3).
+BOOST_AUTO_TEST_CASE(an_exit_while_decoding_a_call_breaks_the_pool, *utf::timeout(60)) {
+  leak_check check;
+  cf::process_pool_executor procs({.max_workers = 1});
+  try {
+    procs.submit(take_bomb, decode_bomb{2}).result();
+    BOOST_FAIL("no exception");
+  } catch (cf::broken_process_pool const& e) {
+    BOOST_TEST(e.exit_status() == 3);
+  }
+}
+
+// CPython's test_crash_during_result_pickle_on_worker (a crash, SIGSEGV)
+// and test_exit_during_result_pickle_on_worker (an exit, status 3): the
+// worker ends while encoding the result; the future fails, nothing hangs.
+BOOST_TEST_DECORATOR(*utf::timeout(60))
+BOOST_DATA_TEST_CASE(a_worker_ending_while_encoding_a_result_breaks_the_pool,
+                     bdata::make({0, 2}), how) {
+  leak_check check;
+  cf::process_pool_executor procs({.max_workers = 1});
+  try {
+    procs.submit(make_fatal_encode_bomb, how).result();
+    BOOST_FAIL("no exception");
+  } catch (cf::broken_process_pool const& e) {
+    if (how == 2)
+      BOOST_TEST(e.exit_status() == 3);
+    else
+      BOOST_TEST(e.signal() != 0);
+  }
+}
+
+// CPython's test_shutdown_deadlock_pickle: a call that cannot be encoded,
+// then shutdown(false). The call fails with the codec's error and the pool
+// still shuts down (the leak check sees no process left).
+BOOST_AUTO_TEST_CASE(a_call_that_cannot_be_encoded_then_shutdown_without_wait,
+                     *utf::timeout(60)) {
+  leak_check check;
+  {
+    cf::process_pool_executor procs({.max_workers = 2});
+    BOOST_TEST(procs.submit(add, 1, 1).result() == 2);
+    auto f = procs.submit(take_poison, poison{});
+    procs.shutdown(false);
+    BOOST_CHECK_THROW(f.result(), std::domain_error);
+  }
+}
+
+// CPython's test_crash_big_data: arguments larger than the ring while the
+// workers crash. The map fails with broken_process_pool instead of the
+// pool blocking on a ring nobody reads.
+BOOST_AUTO_TEST_CASE(a_crash_while_large_arguments_cross_breaks_the_pool,
+                     *utf::timeout(120)) {
+  leak_check check;
+  cf::process_pool_executor procs({.max_workers = 2});
+  std::vector<std::string> const data(10, std::string((std::size_t{4} << 20) + 1, 'a'));
+  BOOST_CHECK_THROW(
+      {
+        for (int r : procs.map(crash_with_data, data))
+          BOOST_TEST(r == 0); // never reached: no call returns
+      },
+      cf::broken_process_pool);
 }
 
 // CPython's test_shutdown_deadlock: a worker dies while shutdown(true)
@@ -695,13 +778,18 @@ BOOST_AUTO_TEST_CASE(test_cancel_futures_as_cpython_writes_it, *utf::timeout(120
 
 BOOST_AUTO_TEST_CASE(shutdown_without_wait_still_runs_queued_work, *utf::timeout(60)) {
   leak_check check;
+  test::gate_file gate;
+  cf::future<int> held;
   std::vector<cf::future<int>> fs;
   {
-    cf::process_pool_executor procs({.max_workers = 2});
+    cf::process_pool_executor procs({.max_workers = 1});
+    held = procs.submit(held_until_open, gate.path());
     for (int i = 0; i < 20; ++i)
       fs.push_back(procs.submit(add, i, i));
-    procs.shutdown(false);
+    procs.shutdown(false); // the 20 still queued behind the held call
+    gate.open();
   }
+  BOOST_TEST(held.result() == 1);
   for (int i = 0; i < 20; ++i)
     BOOST_TEST(fs[static_cast<std::size_t>(i)].result() == 2 * i);
 }

@@ -7,7 +7,7 @@
 // cf::promise: the executor side of a future that no executor backs.
 #include <concurrent/futures/promise.hpp>
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/as_completed.hpp>
 #include <concurrent/futures/wait.hpp>
@@ -21,7 +21,8 @@ BOOST_AUTO_TEST_SUITE(promise_tests)
 BOOST_AUTO_TEST_CASE(completes_its_future_from_another_thread, *utf::timeout(60)) {
   cf::promise<int> p;
   auto f = p.get_future();
-  std::thread t([p = std::move(p)]() mutable { p.set_result(42); });
+  // Set once this thread sleeps in result(), so the result wakes a waiter.
+  test::when_asleep t([p = std::move(p)]() mutable { p.set_result(42); });
   BOOST_TEST(f.result() == 42);
   t.join();
 }
@@ -93,7 +94,8 @@ BOOST_AUTO_TEST_CASE(set_exception_needs_an_exception) {
 BOOST_AUTO_TEST_CASE(promises_work_with_wait_and_as_completed, *utf::timeout(60)) {
   cf::promise<int> a, b;
   std::vector<cf::future<int>> fs{a.get_future(), b.get_future()};
-  std::thread t([&] {
+  // Set once this thread sleeps in wait().
+  test::when_asleep t([&] {
     b.set_result(2);
     a.set_result(1);
   });

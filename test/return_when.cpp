@@ -7,7 +7,7 @@
 // Python's FIRST_COMPLETED / FIRST_EXCEPTION / ALL_COMPLETED constants.
 #include <concurrent/futures/return_when.hpp>
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/wait.hpp>
 

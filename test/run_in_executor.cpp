@@ -9,8 +9,8 @@
 // asyncio.to_thread, set_default_executor, shutdown_default_executor).
 #include <concurrent/futures/run_in_executor.hpp>
 
-#include "co_test.hpp"
-#include "test_support.hpp"
+#include "support/co_test.hpp"
+#include "support/test_support.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -23,6 +23,7 @@
 #include <atomic>
 #include <latch>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -261,7 +262,7 @@ BOOST_AUTO_TEST_CASE(destroying_the_context_waits_for_default_executor_tasks,
                      *utf::timeout(60)) {
   std::atomic<bool> finished{false};
   test::event started, gate;
-  std::thread opener;
+  std::optional<test::when_asleep> opener; // outlives the io_context
   {
     asio::io_context ioc;
     cf::default_executor(ioc).submit([&] {
@@ -270,10 +271,10 @@ BOOST_AUTO_TEST_CASE(destroying_the_context_waits_for_default_executor_tasks,
       finished = true;
     });
     BOOST_TEST_REQUIRE(started.wait());
-    opener = std::thread([&] { gate.set(); });
+    // The task can finish only once this thread sleeps in the destructor.
+    opener.emplace([&] { gate.set(); });
   } // shuts down the default executor, waiting, as asyncio.run() does
   BOOST_TEST(finished.load());
-  opener.join();
 }
 
 BOOST_AUTO_TEST_CASE(pending_offloads_survive_the_io_context, *utf::timeout(60)) {
@@ -282,7 +283,7 @@ BOOST_AUTO_TEST_CASE(pending_offloads_survive_the_io_context, *utf::timeout(60))
   // shutdown, and nothing touches freed memory (ASan).
   std::atomic<int> done{0};
   test::event gate;
-  std::thread opener;
+  std::optional<test::when_asleep> opener; // outlives the io_context
   {
     asio::io_context ioc;
     for (int i = 0; i < 3; ++i)
@@ -296,9 +297,9 @@ BOOST_AUTO_TEST_CASE(pending_offloads_survive_the_io_context, *utf::timeout(60))
           },
           asio::detached);
     ioc.poll();
-    opener = std::thread([&] { gate.set(); });
+    // The calls can finish only once this thread sleeps in the destructor.
+    opener.emplace([&] { gate.set(); });
   }
-  opener.join();
   BOOST_TEST(done.load() == 3);
 }
 

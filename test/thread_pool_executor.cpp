@@ -9,8 +9,8 @@
 // executor.py's ExecutorTest; plus what a C++ pool must also survive.
 #include <concurrent/futures/thread_pool_executor.hpp>
 
-#include "pool_fixture.hpp"
-#include "test_support.hpp"
+#include "support/pool_fixture.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/as_completed.hpp>
 #include <concurrent/futures/wait.hpp>
@@ -28,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <ranges>
 #include <regex>
 #include <set>
@@ -317,12 +318,16 @@ BOOST_AUTO_TEST_CASE(shutdown_is_idempotent, *utf::timeout(60)) {
 // submitted without any shutdown call.
 BOOST_AUTO_TEST_CASE(destructor_waits_for_pending_work, *utf::timeout(60)) {
   std::atomic<bool> ran{false};
+  test::event gate;
+  std::optional<test::when_asleep> opener; // outlives the pool
   {
     cf::thread_pool_executor pool{{.max_workers = 5}};
     pool.submit([&] {
-      std::this_thread::sleep_for(100ms); // work, not synchronisation
+      gate.wait();
       ran = true;
     });
+    // The work can finish only once this thread sleeps in the destructor.
+    opener.emplace([&] { gate.set(); });
   }
   BOOST_TEST(ran.load());
 }
@@ -330,11 +335,16 @@ BOOST_AUTO_TEST_CASE(destructor_waits_for_pending_work, *utf::timeout(60)) {
 BOOST_AUTO_TEST_CASE(shutdown_without_wait_still_runs_queued_work, *utf::timeout(60)) {
   std::atomic<int> ran{0};
   std::vector<cf::future<void>> fs;
+  test::event gate;
   {
     cf::thread_pool_executor pool{{.max_workers = 3}};
     for (int i = 0; i < 20; ++i)
-      fs.push_back(pool.submit([&] { ran.fetch_add(1); }));
-    pool.shutdown(/*wait=*/false);
+      fs.push_back(pool.submit([&] {
+        gate.wait();
+        ran.fetch_add(1);
+      }));
+    pool.shutdown(/*wait=*/false); // with all 20 still held or queued
+    gate.set();
   }
   BOOST_TEST(ran.load() == 20);
   for (auto& f : fs)
@@ -343,9 +353,12 @@ BOOST_AUTO_TEST_CASE(shutdown_without_wait_still_runs_queued_work, *utf::timeout
 
 // ExecutorShutdownTest.test_hang_issue12364
 BOOST_AUTO_TEST_CASE(shutdown_waits_for_every_queued_task, *utf::timeout(60)) {
+  test::event gate;
   std::vector<cf::future<void>> fs;
   for (int i = 0; i < 50; ++i)
-    fs.push_back(executor.submit([] { std::this_thread::sleep_for(1ms); }));
+    fs.push_back(executor.submit([&] { gate.wait(); }));
+  // The tasks can finish only once this thread sleeps in shutdown().
+  test::when_asleep opener([&] { gate.set(); });
   executor.shutdown();
   for (auto& f : fs) {
     BOOST_TEST(f.done());

@@ -8,9 +8,9 @@
 // thread pool variants), and the deviation on shutdown(cancel_futures).
 #include <concurrent/futures/wait.hpp>
 
-#include "co_test.hpp"
-#include "pool_fixture.hpp"
-#include "test_support.hpp"
+#include "support/co_test.hpp"
+#include "support/pool_fixture.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 
@@ -241,14 +241,18 @@ BOOST_AUTO_TEST_CASE(wait_from_many_threads_on_the_same_futures, *utf::timeout(1
   std::vector<cf::future<int>> fs;
   for (int i = 0; i < 20; ++i)
     fs.push_back(executor.submit([&go, i] { return go.wait() ? i : -1; }));
+  test::sleepers blocked;
   test::counter returned;
   std::vector<std::thread> waiters;
   for (int t = 0; t < 4; ++t)
     waiters.emplace_back([&] {
+      blocked.enter();
       auto r = cf::wait(fs);
       if (r.done.size() == 20u)
         returned.add();
     });
+  // The calls finish only once all four threads sleep in wait().
+  BOOST_TEST(blocked.all_asleep(4));
   go.set();
   for (auto& t : waiters)
     t.join();
@@ -262,7 +266,8 @@ BOOST_AUTO_TEST_CASE(async_wait_first_completed, *utf::timeout(60)) {
   auto futures = test::futures_of(promises);
   boost::asio::io_context ioc;
   test::co_run(ioc, [&]() -> boost::asio::awaitable<void> {
-    std::thread setter([&] { promises[1].set_result(1); });
+    // Completes one once this thread sleeps in run(), the coroutine suspended.
+    test::when_asleep setter([&] { promises[1].set_result(1); });
     auto [done, not_done] =
         co_await cf::async_wait(futures, cf::first_completed, boost::asio::use_awaitable);
     setter.join();
@@ -284,7 +289,7 @@ BOOST_AUTO_TEST_CASE(async_wait_first_exception_and_all_completed, *utf::timeout
         co_await cf::async_wait(futures, cf::first_exception, boost::asio::use_awaitable);
     BOOST_TEST(r.done.size() == 2u); // returns at once: one already failed
     BOOST_TEST(r.not_done.size() == 1u);
-    std::thread setter([&] { later.set_result(3); });
+    test::when_asleep setter([&] { later.set_result(3); });
     auto all =
         co_await cf::async_wait(futures, cf::all_completed, boost::asio::use_awaitable);
     setter.join();

@@ -10,8 +10,8 @@
 // io_context goes away with waits still pending.
 #include <concurrent/futures/future.hpp>
 
-#include "co_test.hpp"
-#include "test_support.hpp"
+#include "support/co_test.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/promise.hpp>
 #include <concurrent/futures/thread_pool_executor.hpp>

@@ -8,7 +8,7 @@
 // co_spawn, any_io_executor, work tracking, services, allocators, timers.
 #include <concurrent/futures/thread_pool_executor.hpp>
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/bind_allocator.hpp>
@@ -160,12 +160,16 @@ BOOST_AUTO_TEST_CASE(co_spawn_on_the_pool, *utf::timeout(60)) {
 BOOST_AUTO_TEST_CASE(tracked_work_keeps_shutdown_waiting, *utf::timeout(60)) {
   auto guard = asio::make_work_guard(pool.get_executor());
   std::atomic<bool> shutdown_returned{false};
+  std::promise<pid_t> stopper_tid;
   std::thread stopper([&] {
+    stopper_tid.set_value(::gettid());
     pool.shutdown(true);
     shutdown_returned = true;
   });
-  // While work is outstanding the workers stay, so a handler still runs
-  // and shutdown cannot have returned yet.
+  // Posts once the stopper sleeps in shutdown(): while work is outstanding
+  // the workers stay, so the handler still runs, and shutdown cannot have
+  // returned yet.
+  test::wait_until_sleeping(stopper_tid.get_future().get());
   std::promise<bool> seen;
   asio::post(pool.get_executor(), [&] {
     seen.set_value(shutdown_returned.load());

@@ -18,9 +18,9 @@
 #include <detail/process/memfd.hpp>
 #include <detail/process/worker.hpp>
 
-#include "helpers/forged_channel.hpp"
-#include "process_support.hpp"
-#include "test_support.hpp"
+#include "support/forged_channel.hpp"
+#include "support/process_support.hpp"
+#include "support/test_support.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>

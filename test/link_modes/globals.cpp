@@ -15,7 +15,7 @@
 #include <concurrent/futures/process_pool_executor.hpp>
 
 #include "late_table.hpp"
-#include "process_support.hpp"
+#include "support/process_support.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>

@@ -10,7 +10,7 @@
 // sanitizer runs check that nothing races.
 #include <concurrent/futures/thread_pool_executor.hpp>
 
-#include "test_support.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/as_completed.hpp>
 #include <concurrent/futures/wait.hpp>

@@ -18,8 +18,8 @@
 
 #include <concurrent/futures/process_pool_executor.hpp>
 
-#include "process_support.hpp"
-#include "test_support.hpp"
+#include "support/process_support.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/thread_pool_executor.hpp>
 

@@ -14,8 +14,8 @@
 // slower and CI has 90 minutes for everything); the code paths are the same.
 #include <concurrent/futures/process_pool_executor.hpp>
 
-#include "process_support.hpp"
-#include "test_support.hpp"
+#include "support/process_support.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/as_completed.hpp>
 

@@ -4,8 +4,8 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef CONCURRENT_FUTURES_TEST_HELPERS_FORGED_CHANNEL_HPP
-#define CONCURRENT_FUTURES_TEST_HELPERS_FORGED_CHANNEL_HPP
+#ifndef CONCURRENT_FUTURES_TEST_SUPPORT_FORGED_CHANNEL_HPP
+#define CONCURRENT_FUTURES_TEST_SUPPORT_FORGED_CHANNEL_HPP
 
 // A worker's shared memory laid out as a pool lays it out, made by a test
 // that plays the pool's part: the tests of who may turn a program into a

@@ -9,8 +9,8 @@
 
 // Helpers shared by the tests: Python's threading.Event, the futures of
 // CPython's test util (one per state), and a capture of the callback error
-// handler; a record of the order tasks start in, and a task that holds a
-// pool's worker until released.
+// handler; waiting until a thread blocks; a record of the order tasks start
+// in, and a task that holds a pool's worker until released.
 
 #include <concurrent/futures/executor.hpp>
 #include <concurrent/futures/future.hpp>
@@ -217,13 +217,17 @@ private:
 /// /proc/self/task/<tid>/stat), i.e. it reached a blocking wait, or a
 /// minute passed. Lets a test complete a future only once its waiter is
 /// really blocked, instead of sleeping "long enough".
-inline void wait_until_sleeping(pid_t tid) {
+/**
+ * @returns false if a minute passed first, true if the thread slept or is
+ * gone (a thread that returned cannot be waiting any more).
+ */
+inline bool wait_until_sleeping(pid_t tid) {
   auto const path = "/proc/self/task/" + std::to_string(tid) + "/stat";
   auto const until = std::chrono::steady_clock::now() + std::chrono::minutes(1);
   while (std::chrono::steady_clock::now() < until) {
     std::FILE* f = std::fopen(path.c_str(), "r");
     if (f == nullptr)
-      return;
+      return true;
     char line[512] = {};
     std::size_t const n = std::fread(line, 1, sizeof line - 1, f);
     std::fclose(f);
@@ -231,10 +235,69 @@ inline void wait_until_sleeping(pid_t tid) {
     std::string const text(line, n);
     auto const paren = text.rfind(')');
     if (paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'S')
-      return;
+      return true;
     std::this_thread::yield();
   }
+  return false;
 }
+
+/// Threads about to block in the call under test: each calls enter() right
+/// before it; all_asleep(n) returns once n have entered and each of them
+/// sleeps, so the test completes what they wait for only then.
+class sleepers {
+public:
+  void enter() {
+    {
+      std::lock_guard lock(mutex_);
+      tids_.push_back(::gettid());
+    }
+    entered_.add();
+  }
+  /// False if they did not all enter and fall asleep within minutes.
+  bool all_asleep(int n) {
+    if (!entered_.wait_for(n))
+      return false;
+    std::vector<pid_t> tids;
+    {
+      std::lock_guard lock(mutex_);
+      tids = tids_;
+    }
+    bool asleep = true;
+    for (pid_t tid : tids)
+      asleep = wait_until_sleeping(tid) && asleep;
+    return asleep;
+  }
+
+private:
+  std::mutex mutex_;
+  std::vector<pid_t> tids_;
+  counter entered_;
+};
+
+/// Runs `action` on a thread of its own once the thread that made this
+/// object sleeps. Made right before a blocking call, it completes what the
+/// call waits for only once the call blocks, so a test of "a blocked X wakes
+/// on Y" cannot pass by finding Y already done. Joins on destruction.
+class when_asleep {
+public:
+  template <class F>
+  explicit when_asleep(F action)
+      : sleeper_(::gettid()), thread_([this, action = std::move(action)]() mutable {
+          wait_until_sleeping(sleeper_);
+          action();
+        }) {}
+  when_asleep(when_asleep const&) = delete;
+  when_asleep& operator=(when_asleep const&) = delete;
+  ~when_asleep() { join(); }
+  void join() {
+    if (thread_.joinable())
+      thread_.join();
+  }
+
+private:
+  pid_t sleeper_;
+  std::thread thread_;
+};
 
 /// The message of the cf::cancelled_error in `e`; empty for anything else.
 inline std::string cancelled_what(std::exception_ptr e) {

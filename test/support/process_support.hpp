@@ -9,7 +9,8 @@
 
 // What the process-pool tests look at from outside: processes in /proc, this
 // process' descriptors, and shared memory of ours; the leak check every
-// case of theirs ends with; and the start methods they run with.
+// case of theirs ends with; the start methods they run with; and a gate, a
+// file that a call in a worker waits for.
 
 #include <concurrent/futures/process_pool_executor.hpp>
 
@@ -147,6 +148,41 @@ inline std::set<std::string> shm_entries() {
       out.insert(line);
   return out;
 }
+
+/// Waits until `gate` exists, at most a minute, so that a failing test does
+/// not leave a worker behind: a call that holds its worker until the test
+/// lets it go. False if the minute passed.
+inline bool wait_for_gate(std::string const& gate) {
+  auto const until = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (!std::filesystem::exists(gate)) {
+    if (std::chrono::steady_clock::now() > until)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+/// A file name of its own for a gate that wait_for_gate() waits on; open()
+/// creates the file.
+class gate_file {
+public:
+  gate_file()
+      : path_((std::filesystem::temp_directory_path() /
+               ("cf-test-gate-" + std::to_string(::getpid()) + "-" +
+                std::to_string(counter_++)))
+                  .string()) {
+    std::filesystem::remove(path_);
+  }
+  gate_file(gate_file const&) = delete;
+  gate_file& operator=(gate_file const&) = delete;
+  ~gate_file() { std::filesystem::remove(path_); }
+  std::string const& path() const { return path_; }
+  void open() const { std::ofstream(path_) << "open\n"; }
+
+private:
+  static inline int counter_ = 0;
+  std::string path_;
+};
 
 /// After every case: no worker or fork server left, no fd and no /dev/shm
 /// entry more than before the first case.

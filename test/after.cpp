@@ -8,11 +8,13 @@
 // does not have. What runs, what it receives, what a failed or cancelled
 // parent does to it, how a cancel() cascades, and how shutdown treats tasks
 // still waiting for their parents.
+#include <concurrent/futures/after.hpp>
+
 #include <concurrent/futures/process_pool_executor.hpp>
 #include <concurrent/futures/thread_pool_executor.hpp>
 
-#include "co_test.hpp"
-#include "test_support.hpp"
+#include "support/co_test.hpp"
+#include "support/test_support.hpp"
 
 #include <concurrent/futures/as_completed.hpp>
 #include <concurrent/futures/promise.hpp>
@@ -50,7 +52,7 @@ int add(int a, int b) {
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(dependencies)
+BOOST_AUTO_TEST_SUITE(after_tests)
 
 BOOST_AUTO_TEST_CASE(a_dependent_receives_its_parents_values_in_order,
                      *utf::timeout(60)) {
