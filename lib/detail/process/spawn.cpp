@@ -63,11 +63,14 @@ pid_t spawn_worker(int memfd, int doorbell, role_secret const& secret) {
 }
 
 pid_t fork_worker(int memfd, int doorbell) {
+  // Read before the fork: in the child, getppid() of a parent that died
+  // already names whoever adopted it, and the worker would outlive it.
+  pid_t const parent = ::getpid();
   pid_t const pid = ::fork();
   if (pid == 0) {
     // The program's own argv stays: only the comm says what this is.
     name_this_process("cf-worker", {});
-    worker_main(memfd, doorbell, ::getppid(), {});
+    worker_main(memfd, doorbell, parent, {});
   }
   return pid;
 }
