@@ -25,8 +25,8 @@
 
 #include <concurrent/futures/boost_serialization.hpp>
 #include <concurrent/futures/codec.hpp>
-#include <concurrent/futures/detail/wire/call.hpp>
 #include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/detail/wire/call.hpp>
 #include <concurrent/futures/detail/wire/seam.hpp>
 #include <concurrent/futures/exceptions.hpp>
 #include <concurrent/futures/future.hpp>

@@ -9,8 +9,8 @@
 
 #include <concurrent/futures/codec.hpp>
 #include <concurrent/futures/config.hpp>
-#include <concurrent/futures/detail/wire/call.hpp>
 #include <concurrent/futures/detail/task.hpp>
+#include <concurrent/futures/detail/wire/call.hpp>
 #include <concurrent/futures/detail/wire/parameter_types.hpp>
 #include <concurrent/futures/detail/wire/seam.hpp>
 #include <concurrent/futures/exceptions.hpp>
