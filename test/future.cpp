@@ -594,4 +594,22 @@ BOOST_AUTO_TEST_CASE(result_on_an_rvalue_moves_a_move_only_value_out, *utf::time
   BOOST_CHECK_THROW(std::move(failing).result(), std::runtime_error);
 }
 
+BOOST_AUTO_TEST_CASE(moving_a_result_out_leaves_it_to_other_readers, *utf::timeout(30)) {
+  cf::thread_pool_executor pool({.max_workers = 2});
+  std::string const text(1000, 'x');
+  auto f = pool.submit([text] { return text; });
+  auto copy = f;
+  // The dependent reads its parent's value only when it runs: after the
+  // move below, once `held` lets it go.
+  test::event go;
+  auto held = pool.submit([&go] { go.wait(); });
+  auto length =
+      pool.submit(cf::after(f, held), [](std::string const& s) { return s.size(); });
+  std::string const taken = std::move(f).result();
+  go.set();
+  BOOST_TEST(taken == text);
+  BOOST_TEST(copy.result() == text);
+  BOOST_TEST(length.result() == text.size());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

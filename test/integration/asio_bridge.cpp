@@ -644,4 +644,16 @@ BOOST_AUTO_TEST_CASE(cancel_after_the_result_leaves_the_future, *utf::timeout(60
   BOOST_TEST(f.result() == 42);
 }
 
+BOOST_AUTO_TEST_CASE(co_await_of_an_rvalue_leaves_the_value_to_other_handles,
+                     *utf::timeout(60)) {
+  cf::thread_pool_executor pool{{.max_workers = 1}};
+  std::string const text(1000, 'y');
+  auto f = pool.submit([text] { return text; });
+  auto copy = f;
+  std::string taken;
+  test::co_run([&]() -> awaitable<void> { taken = co_await std::move(f); });
+  BOOST_TEST(taken == text);
+  BOOST_TEST(copy.result() == text);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -190,21 +190,28 @@ public:
   /// `co_await std::move(f)` does, so a move-only result can be taken.
   /**
    * Also what `pool.submit(fn).result()` calls, so the value outlives the
-   * temporary future. Other handles to the same future then see a
-   * moved-from value. A result that cannot be moved is returned by
-   * reference, as from an lvalue.
+   * temporary future. The value is moved only from the last handle: while
+   * another can still read it (a copy of this future, a dependent task's
+   * parent), a copyable value is copied instead, so no reader sees a
+   * moved-from value; a move-only one is moved regardless. A result that
+   * cannot be moved is returned by reference, as from an lvalue.
    *
    * @throws As `result() const&`.
    */
   decltype(auto) result(timeout_type timeout = {}) && {
     auto& s = get();
     s.await_outcome(timeout);
-    if constexpr (std::is_void_v<T>)
+    if constexpr (std::is_void_v<T>) {
       return;
-    else if constexpr (std::is_move_constructible_v<T>)
+    } else if constexpr (std::is_move_constructible_v<T>) {
+      if constexpr (std::is_copy_constructible_v<T>) {
+        if (s.has_other_holders())
+          return T(s.value());
+      }
       return T(std::move(s.value()));
-    else
+    } else {
       return static_cast<T const&>(s.value());
+    }
   }
 
   /// Waits, then returns the task's exception, or null if it succeeded.

@@ -123,6 +123,13 @@ public:
   shared_state_base& operator=(shared_state_base const&) = delete;
 
   void add_ref() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+
+  /// True while someone besides the caller holds the state: another handle
+  /// (a copy of the future, a dependent task's parent, a wait set) that may
+  /// read the value, or a worker that has not let go yet.
+  bool has_other_holders() const noexcept {
+    return refs_.load(std::memory_order_acquire) > 1;
+  }
   void release() noexcept {
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1)
       destroy();

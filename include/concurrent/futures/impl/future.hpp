@@ -27,13 +27,18 @@ std::exception_ptr outcome_exception(shared_state<T> const& s) noexcept {
   return s.stored_exception();
 }
 
-/// The value of a done future, or throws its exception.
+/// The value of a done future, or throws its exception. `move` (an rvalue
+/// future: `co_await std::move(f)`, `std::move(f).result()`) moves it out
+/// only from its last holder: while another handle can still read the
+/// value (a copy of the future, a dependent task's parent), it is copied,
+/// so no reader ever sees a moved-from value. A value that cannot be
+/// copied is moved regardless.
 template <class T>
 T take_value(shared_state<T>& s, bool move) {
   s.rethrow_if_failed();
   if constexpr (!std::is_void_v<T>) {
     if constexpr (std::is_copy_constructible_v<T>) {
-      if (!move)
+      if (!move || s.has_other_holders())
         return s.value();
     }
     return std::move(s.value());
