@@ -62,7 +62,7 @@ void process_pool_executor::enqueue(detail::task_node& task) {
   scratch_busy = true;
   message.clear();
   try {
-    detail::encode_remote(task, message);
+    task.remote->encode(task, message);
   } catch (detail::call_not_remotable const&) {
     throw;
   } catch (...) {

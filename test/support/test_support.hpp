@@ -18,6 +18,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -283,19 +284,24 @@ public:
   template <class F>
   explicit when_asleep(F action)
       : sleeper_(::gettid()), thread_([this, action = std::move(action)]() mutable {
-          wait_until_sleeping(sleeper_);
+          slept_ = wait_until_sleeping(sleeper_);
           action();
         }) {}
   when_asleep(when_asleep const&) = delete;
   when_asleep& operator=(when_asleep const&) = delete;
   ~when_asleep() { join(); }
+  /// Joins, and fails the test if the action ran without the thread ever
+  /// sleeping: then the test did not check what it says.
   void join() {
-    if (thread_.joinable())
+    if (thread_.joinable()) {
       thread_.join();
+      BOOST_TEST(slept_.load(), "the thread under test never blocked");
+    }
   }
 
 private:
   pid_t sleeper_;
+  std::atomic<bool> slept_{false};
   std::thread thread_;
 };
 

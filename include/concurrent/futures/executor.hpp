@@ -66,7 +66,8 @@ inline constexpr bool is_priority_v<priority> = true;
  * header) in that translation unit. Without it, a process pool refuses the
  * call with std::invalid_argument saying so; a thread pool never needs it.
  * (The `Seam` template parameter names the translation unit for this;
- * leave it defaulted.)
+ * leave it defaulted. A derived executor whose calls never cross passes
+ * `detail::local_only`.)
  *
  * @par Thread Safety
  * `submit`, `map` and `shutdown` may be called from any thread, concurrently.
@@ -88,7 +89,7 @@ public:
    * @throws std::runtime_error "cannot schedule new futures after shutdown";
    * a `broken_executor` subclass once the executor is broken.
    */
-  template <class F, class... Args, class Seam = detail::this_tu>
+  template <class Seam = detail::this_tu, class F, class... Args>
   requires(!detail::is_priority_v<std::remove_cvref_t<F>> &&
            !detail::is_after_v<std::remove_cvref_t<F>>) auto submit(F&& fn,
                                                                     Args&&... args) {
@@ -119,7 +120,7 @@ public:
    * auto reply = pool.submit(cf::priority{10}, answer, request);    // before others
    * @endcode
    */
-  template <class F, class... Args, class Seam = detail::this_tu>
+  template <class Seam = detail::this_tu, class F, class... Args>
   requires(!detail::is_after_v<std::remove_cvref_t<F>>) auto submit(priority p, F&& fn,
                                                                     Args&&... args) {
     return submit_ranked<Seam>(p.value, std::forward<F>(fn), std::forward<Args>(args)...);
@@ -231,7 +232,7 @@ public:
    * raw.cancel();   // not started yet: img and both are cancelled too
    * @endcode
    */
-  template <class Parents, class F, class... Args, class Seam = detail::this_tu>
+  template <class Seam = detail::this_tu, class Parents, class F, class... Args>
   requires(!detail::is_priority_v<std::remove_cvref_t<F>>) auto submit(
       after_t<Parents> parents, F&& fn, Args&&... args) {
     return submit_after<Seam>(0, std::move(parents), std::forward<F>(fn),
@@ -239,14 +240,14 @@ public:
   }
 
   /// `submit(after, fn, args...)` with a priority for when it is queued.
-  template <class Parents, class F, class... Args, class Seam = detail::this_tu>
+  template <class Seam = detail::this_tu, class Parents, class F, class... Args>
   auto submit(after_t<Parents> parents, priority p, F&& fn, Args&&... args) {
     return submit_after<Seam>(p.value, std::move(parents), std::forward<F>(fn),
                               std::forward<Args>(args)...);
   }
 
   /// The same, the priority first: both orders mean one thing.
-  template <class Parents, class F, class... Args, class Seam = detail::this_tu>
+  template <class Seam = detail::this_tu, class Parents, class F, class... Args>
   auto submit(priority p, after_t<Parents> parents, F&& fn, Args&&... args) {
     return submit_after<Seam>(p.value, std::move(parents), std::forward<F>(fn),
                               std::forward<Args>(args)...);

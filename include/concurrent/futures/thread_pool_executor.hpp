@@ -99,47 +99,13 @@ public:
   /// An executor for Asio handlers on this pool.
   executor_type get_executor() noexcept;
 
-  // The calls of a thread pool never leave the process: the forms of
-  // `executor::submit`, without the Wire's code for the call even where
-  // the Wire is visible (see detail/remote_seam.hpp).
-
-  /// As `executor::submit(fn, args...)`.
-  template <class F, class... Args>
-  requires(!detail::is_priority_v<std::remove_cvref_t<F>> &&
-           !detail::is_after_v<std::remove_cvref_t<F>>) auto submit(F&& fn,
-                                                                    Args&&... args) {
-    return submit_ranked<detail::local_only>(0, std::forward<F>(fn),
-                                             std::forward<Args>(args)...);
-  }
-
-  /// As `executor::submit(priority, fn, args...)`.
-  template <class F, class... Args>
-  requires(!detail::is_after_v<std::remove_cvref_t<F>>) auto submit(priority p, F&& fn,
-                                                                    Args&&... args) {
-    return submit_ranked<detail::local_only>(p.value, std::forward<F>(fn),
-                                             std::forward<Args>(args)...);
-  }
-
-  /// As `executor::submit(after, fn, args...)`.
-  template <class Parents, class F, class... Args>
-  requires(!detail::is_priority_v<std::remove_cvref_t<F>>) auto submit(
-      after_t<Parents> parents, F&& fn, Args&&... args) {
-    return submit_after<detail::local_only>(0, std::move(parents), std::forward<F>(fn),
-                                            std::forward<Args>(args)...);
-  }
-
-  /// As `executor::submit(after, priority, fn, args...)`.
-  template <class Parents, class F, class... Args>
-  auto submit(after_t<Parents> parents, priority p, F&& fn, Args&&... args) {
-    return submit_after<detail::local_only>(
-        p.value, std::move(parents), std::forward<F>(fn), std::forward<Args>(args)...);
-  }
-
-  /// As `executor::submit(priority, after, fn, args...)`.
-  template <class Parents, class F, class... Args>
-  auto submit(priority p, after_t<Parents> parents, F&& fn, Args&&... args) {
-    return submit_after<detail::local_only>(
-        p.value, std::move(parents), std::forward<F>(fn), std::forward<Args>(args)...);
+  /// Every form of `executor::submit` (plain, with a priority, after
+  /// parents, both in either order). A thread pool's calls never leave the
+  /// process, so they carry none of the Wire's code even where it is
+  /// visible (see detail/remote_seam.hpp).
+  template <class... A>
+  auto submit(A&&... a) {
+    return executor::submit<detail::local_only>(std::forward<A>(a)...);
   }
 
   using executor::map;

@@ -27,6 +27,27 @@
 #include <vector>
 
 namespace concurrent::futures::detail::process {
+namespace {
+
+/// The one frame both ends exchange for a spawn request: the message, and
+/// room for its two descriptors (the worker's memfd and doorbell).
+struct spawn_frame {
+  forkserver_message m{};
+  alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+  iovec iov{&m, sizeof m};
+  msghdr msg{};
+
+  spawn_frame() noexcept {
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+  }
+  spawn_frame(spawn_frame const&) = delete; // msg points into this object
+  spawn_frame& operator=(spawn_frame const&) = delete;
+};
+
+} // namespace
 
 // ------------------------------------------------------------ the pool's end
 
@@ -76,14 +97,9 @@ void fork_server_client::async_wait(std::function<void()> on_readable) {
 
 bool fork_server_client::request_worker(std::uint32_t worker, int memfd,
                                         int doorbell) noexcept {
-  forkserver_message m{forkserver_message::spawn_request, worker, 0, 0, {}};
-  char control[CMSG_SPACE(2 * sizeof(int))] = {};
-  iovec iov{&m, sizeof m};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
+  spawn_frame frame;
+  frame.m = {forkserver_message::spawn_request, worker, 0, 0, {}};
+  msghdr& msg = frame.msg;
   cmsghdr* c = CMSG_FIRSTHDR(&msg);
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
@@ -173,14 +189,9 @@ void forkserver_main(int socket, pid_t parent, std::string const& refusal) noexc
       reap();
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      forkserver_message m{};
-      char control[CMSG_SPACE(2 * sizeof(int))];
-      iovec iov{&m, sizeof m};
-      msghdr msg{};
-      msg.msg_iov = &iov;
-      msg.msg_iovlen = 1;
-      msg.msg_control = control;
-      msg.msg_controllen = sizeof control;
+      spawn_frame frame;
+      forkserver_message& m = frame.m;
+      msghdr& msg = frame.msg;
       ssize_t const n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC);
       if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
         break; // the pool is gone

@@ -155,18 +155,6 @@ struct wire_seam<this_tu> {
   }
 };
 
-/// The task's `remote_ops`, or the error of a call made where the Wire was
-/// not visible.
-inline remote_ops const& remote_of(task_node& task) {
-  if (!task.remote)
-    throw_wire_not_visible();
-  return *task.remote;
-}
-
-inline void encode_remote(task_node& task, std::vector<std::byte>& out) {
-  remote_of(task).encode(task, out);
-}
-
 /// For a task that encoded (so has `remote_ops`).
 inline bool start_remote(task_node& task) noexcept {
   return task.remote->start(task);
