@@ -38,13 +38,34 @@ broken_process_pool::broken_process_pool(std::string const& what_arg, int pid, i
 struct remote_error::details {
   std::string type_name;
   std::string message;
+  std::string host;
 };
 
 remote_error::remote_error(std::string const& type_name, std::string const& message,
                            int pid)
+    : remote_error(type_name, message, pid, -1, {}) {}
+
+remote_error::remote_error(std::string const& type_name, std::string const& message,
+                           int pid, int rank, std::string host)
     : std::runtime_error(type_name + (message.empty() ? std::string() : ": " + message) +
-                         " (in worker process " + std::to_string(pid) + ")"),
-      details_(std::make_shared<details const>(details{type_name, message})), pid_(pid) {}
+                         (rank < 0 ? " (in worker process " + std::to_string(pid) + ")"
+                                   : " (in rank " + std::to_string(rank) + " on " + host +
+                                         ", pid " + std::to_string(pid) + ")")),
+      details_(std::make_shared<details const>(details{type_name, message, std::move(host)})),
+      pid_(pid), rank_(rank) {}
+
+std::string const& remote_error::host() const noexcept {
+  return details_->host;
+}
+
+broken_mpi_pool::broken_mpi_pool(std::string const& what_arg, int rank, std::string host,
+                                 int pid, int signal)
+    : broken_executor(what_arg), host_(std::make_shared<std::string const>(std::move(host))),
+      rank_(rank), pid_(pid), signal_(signal) {}
+
+std::string const& broken_mpi_pool::host() const noexcept {
+  return *host_;
+}
 
 std::string const& remote_error::type_name() const noexcept {
   return details_->type_name;

@@ -11,6 +11,7 @@
 #include <concurrent/futures/process_pool_executor.hpp>
 
 #include "detail/process/pool_core.hpp"
+#include "detail/wire/encode_task.hpp"
 
 #include <signal.h>
 
@@ -37,41 +38,9 @@ process_pool_executor::~process_pool_executor() {
 }
 
 void process_pool_executor::enqueue(detail::task_node& task) {
-  // Encoded into a buffer the thread keeps, then copied inline into the
-  // backlog: no allocation per call. A codec that submits from inside
-  // encode gets a buffer of its own.
-  thread_local std::vector<std::byte> scratch;
-  thread_local bool scratch_busy = false;
-  std::vector<std::byte> nested;
-  bool const own = !scratch_busy;
-  std::vector<std::byte>& message = own ? scratch : nested;
-  struct release {
-    bool own;
-    std::vector<std::byte>& buffer;
-    ~release() {
-      if (!own)
-        return;
-      scratch_busy = false;
-      if (buffer.capacity() > (std::size_t{1} << 20))
-        std::vector<std::byte>().swap(buffer); // do not keep a huge one
-    }
-  } guard{own, message};
-  // A call made where the Wire was not visible cannot cross: submit throws.
-  if (task.remote == nullptr)
-    detail::throw_wire_not_visible();
-  scratch_busy = true;
-  message.clear();
-  try {
-    task.remote->encode(task, message);
-  } catch (detail::call_not_remotable const&) {
-    throw;
-  } catch (...) {
-    // A codec failed: this future fails, the pool goes on (CPython's
-    // _SafeQueue does the same for a pickling error).
-    task.abandon(std::current_exception());
-    return;
-  }
-  core_->submit(task, message);
+  detail::encode_and_queue(task, [this](detail::task_node& t, auto message) {
+    core_->submit(t, message);
+  });
 }
 
 void process_pool_executor::shutdown(bool wait, bool cancel_futures) {

@@ -42,7 +42,7 @@ PARTS = [
     ("Threads", [PUBLIC + r"thread_pool_executor\.hpp", r"lib/thread_pool_executor\.cpp",
                  r"lib/detail/threads/"]),
     ("Wire", [
-        PUBLIC + r"(codec|boost_serialization)\.hpp", PUBLIC + r"detail/codec/",
+        PUBLIC + r"(codec|boost_serialization|remote_executor)\.hpp", PUBLIC + r"detail/codec/",
         PUBLIC + r"detail/wire/", r"lib/detail/wire/",
     ]),
     ("Processes", [PUBLIC + r"process_pool_executor\.hpp", PUBLIC + r"detail/process/",

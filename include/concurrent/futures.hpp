@@ -19,6 +19,7 @@
 #include <concurrent/futures/map.hpp>
 #include <concurrent/futures/process_pool_executor.hpp>
 #include <concurrent/futures/promise.hpp>
+#include <concurrent/futures/remote_executor.hpp>
 #include <concurrent/futures/return_when.hpp>
 #include <concurrent/futures/run_in_executor.hpp>
 #include <concurrent/futures/thread_pool_executor.hpp>

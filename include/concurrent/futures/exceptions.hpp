@@ -117,6 +117,36 @@ private:
   int exit_status_ = -1;
 };
 
+/// A rank of an MPI executor was lost while work was pending: a call run
+/// in a child process of the rank (`isolate_calls`) died, or the rank went
+/// silent for longer than its heartbeat allows.
+/**
+ * Every future pending or running when it happened fails with it, and every
+ * later `submit` throws it. The message names the rank, its host, and the
+ * process and signal when a process died, e.g. "A call of the MPI executor
+ * ended its process abruptly (rank 2 on node7: process 4242 was killed by
+ * signal 9, SIGKILL)". Without either option, Open MPI ends the whole job
+ * when a rank dies; see `mpi_comm_executor`.
+ */
+class CONCURRENT_FUTURES_DECL broken_mpi_pool : public broken_executor {
+public:
+  /// `rank`: the worker rank (-1: none); `pid` and `signal`: the process
+  /// that died and the signal that killed it (0: none or unknown).
+  explicit broken_mpi_pool(std::string const& what_arg, int rank = -1,
+                           std::string host = {}, int pid = 0, int signal = 0);
+
+  int rank() const noexcept { return rank_; }
+  std::string const& host() const noexcept;
+  int pid() const noexcept { return pid_; }
+  int signal() const noexcept { return signal_; }
+
+private:
+  std::shared_ptr<std::string const> host_;
+  int rank_ = -1;
+  int pid_ = 0;
+  int signal_ = 0;
+};
+
 /// An exception thrown by a call in a worker process whose type could not
 /// be rebuilt in this one.
 /**
@@ -124,11 +154,15 @@ private:
  * `std::system_error`, `std::bad_alloc`, ...), this library's and the types
  * registered with `cf::register_exception_type<E>()` arrive as themselves;
  * anything else arrives as `remote_error`, Python's `_RemoteTraceback`
- * analogue. `what()` reads "<type>: <what> (in worker process <pid>)".
+ * analogue. `what()` reads "<type>: <what> (in worker process <pid>)", or
+ * from an MPI executor "<type>: <what> (in rank <r> on <host>, pid <pid>)".
  */
 class CONCURRENT_FUTURES_DECL remote_error : public std::runtime_error {
 public:
   remote_error(std::string const& type_name, std::string const& message, int pid);
+  /// From a rank of an MPI executor (`rank` -1: a local worker process).
+  remote_error(std::string const& type_name, std::string const& message, int pid,
+               int rank, std::string host);
 
   /// The demangled type of the exception in the worker ("int" for `throw 42`).
   std::string const& type_name() const noexcept;
@@ -136,11 +170,16 @@ public:
   std::string const& message() const noexcept;
   /// The worker's process id.
   int pid() const noexcept { return pid_; }
+  /// The worker's MPI rank; -1 for a process pool's worker.
+  int rank() const noexcept { return rank_; }
+  /// The worker's host name (MPI); empty for a process pool's worker.
+  std::string const& host() const noexcept;
 
 private:
   struct details;
   std::shared_ptr<details const> details_;
   int pid_;
+  int rank_ = -1;
 };
 
 } // namespace concurrent::futures

@@ -28,11 +28,11 @@
 #include <concurrent/futures/detail/task.hpp>
 #include <concurrent/futures/process_pool_executor.hpp>
 
-#include "backlog.hpp"
 #include "channel.hpp"
 #include "fork_server.hpp"
 #include "role.hpp"
 
+#include "detail/executor/call_backlog.hpp"
 #include "detail/sys/spin.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>

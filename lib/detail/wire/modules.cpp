@@ -167,6 +167,47 @@ std::string adopt_module_table(std::span<std::byte const> bytes) {
   }
 }
 
+std::string module_build_mismatch(std::span<std::byte const> bytes) {
+  try {
+    codec_reader r(bytes);
+    auto const n = r.read<std::uint64_t>();
+    if (n > bytes.size())
+      throw codec_error("module count larger than the table");
+    auto const mine = loaded_modules();
+    for (std::uint64_t i = 0; i < n; ++i) {
+      auto const key = r.read<std::string>();
+      auto const name = r.read<std::string>();
+      // The kernel's vDSO differs between kernels; no call names it.
+      if (name.rfind("linux-vdso", 0) == 0 || name.rfind("linux-gate", 0) == 0)
+        continue;
+      for (auto const& m : mine)
+        if (m.name == name && m.key != key)
+          return "its " + name + " has " + m.key + ", the root's has " + key;
+    }
+    return {};
+  } catch (std::exception const& e) {
+    return std::string("the root's module table is unreadable: ") + e.what();
+  }
+}
+
+borrowed_module_table::borrowed_module_table(std::span<std::byte const> table)
+    : translation_(std::move(translation)), available_(std::move(available)),
+      names_(std::move(parent_names)) {
+  std::string const why = adopt_module_table(table);
+  if (!why.empty()) {
+    translation = std::move(translation_);
+    available = std::move(available_);
+    parent_names = std::move(names_);
+    throw std::runtime_error(why);
+  }
+}
+
+borrowed_module_table::~borrowed_module_table() {
+  translation = std::move(translation_);
+  available = std::move(available_);
+  parent_names = std::move(names_);
+}
+
 } // namespace process
 
 code_ref to_code_ref(void const* code) {

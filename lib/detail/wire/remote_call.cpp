@@ -77,6 +77,7 @@ std::unordered_map<std::string, exception_factory>& registry() {
     add(typeid(broken_executor), make_from_what<broken_executor>);
     add(typeid(broken_thread_pool), make_from_what<broken_thread_pool>);
     add(typeid(broken_process_pool), make_from_what<broken_process_pool>);
+    add(typeid(broken_mpi_pool), make_from_what<broken_mpi_pool>);
     add(typeid(codec_error), make_from_what<codec_error>);
     return m;
   }();
@@ -138,7 +139,7 @@ void encode_current_exception(codec_writer& out) noexcept {
   }
 }
 
-std::exception_ptr decode_exception(codec_reader& in, int pid) {
+std::exception_ptr decode_exception(codec_reader& in, remote_origin const& from) {
   auto const kind_byte = in.read<std::uint8_t>();
   if (kind_byte > static_cast<std::uint8_t>(exception_kind::system))
     throw codec_error("cf::codec: corrupted input: an exception of kind " +
@@ -162,7 +163,8 @@ std::exception_ptr decode_exception(codec_reader& in, int pid) {
             std::future_error(static_cast<std::future_errc>(code)));
     }
     return std::make_exception_ptr(remote_error(
-        shown, what.empty() ? category + " error " + std::to_string(code) : what, pid));
+        shown, what.empty() ? category + " error " + std::to_string(code) : what, from.pid,
+        from.rank, std::string(from.host)));
   }
   exception_factory make = nullptr;
   {
@@ -173,7 +175,8 @@ std::exception_ptr decode_exception(codec_reader& in, int pid) {
   }
   if (make && kind == exception_kind::standard)
     return make(what);
-  return std::make_exception_ptr(remote_error(shown, what, pid));
+  return std::make_exception_ptr(
+      remote_error(shown, what, from.pid, from.rank, std::string(from.host)));
 }
 
 void run_call(std::span<std::byte const> message,

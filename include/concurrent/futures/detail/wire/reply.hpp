@@ -20,12 +20,26 @@
 #include <exception>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
 #include <vector>
 
 namespace concurrent::futures::detail {
+
+/// Where a reply came from, for the errors it may hold: a worker process
+/// (its pid) and, on MPI, its rank and host.
+struct remote_origin {
+  int pid = 0;
+  /// The MPI rank, or -1 for a worker process of a process pool.
+  int rank = -1;
+  std::string_view host = {};
+
+  remote_origin(int pid) noexcept : pid(pid) {} // NOLINT: a pid is an origin
+  remote_origin(int pid, int rank, std::string_view host) noexcept
+      : pid(pid), rank(rank), host(host) {}
+};
 
 /// Encodes the exception being handled: its type, what(), and the fields of
 /// a std::system_error. Call inside a catch block.
@@ -34,7 +48,8 @@ CONCURRENT_FUTURES_DECL void encode_current_exception(codec_writer& out) noexcep
 /// Rebuilds an exception a worker encoded: the same type for the standard
 /// exceptions and registered ones, else remote_error. Throws codec_error
 /// when the bytes are not what encode_current_exception writes.
-CONCURRENT_FUTURES_DECL std::exception_ptr decode_exception(codec_reader& in, int pid);
+CONCURRENT_FUTURES_DECL std::exception_ptr decode_exception(codec_reader& in,
+                                                         remote_origin const& from);
 
 /// Makes the exception a worker reported, from its what().
 using exception_factory = std::exception_ptr (*)(std::string const& what);
@@ -81,7 +96,7 @@ inline void write_exception_reply(std::vector<std::byte>& out, std::size_t start
 /// does not read, bytes left over): a value is decoded whole before it is
 /// handed on, so a malformed reply never passes for a value.
 template <class R, class OnValue, class OnException>
-void read_reply(std::span<std::byte const> reply, int pid, OnValue&& on_value,
+void read_reply(std::span<std::byte const> reply, remote_origin const& from, OnValue&& on_value,
                 OnException&& on_exception) {
   codec_reader in(reply);
   auto const status = in.read<std::uint8_t>();
@@ -97,7 +112,7 @@ void read_reply(std::span<std::byte const> reply, int pid, OnValue&& on_value,
       std::forward<OnValue>(on_value)(std::move(value));
     }
   } else if (status == static_cast<std::uint8_t>(reply_status::exception)) {
-    std::exception_ptr e = decode_exception(in, pid);
+    std::exception_ptr e = decode_exception(in, from);
     if (in.remaining() != 0)
       throw_trailing_reply_bytes(in.remaining());
     std::forward<OnException>(on_exception)(std::move(e));
@@ -111,12 +126,13 @@ void read_reply(std::span<std::byte const> reply, int pid, OnValue&& on_value,
 /// The exception a reply holds, or null for a value reply (whose value is
 /// not read: the initializer's); throws as read_reply for a reply that is
 /// neither.
-inline std::exception_ptr reply_exception(std::span<std::byte const> reply, int pid) {
+inline std::exception_ptr reply_exception(std::span<std::byte const> reply,
+                                          remote_origin const& from) {
   if (!reply.empty() && reply[0] == static_cast<std::byte>(reply_status::value))
     return nullptr;
   std::exception_ptr result;
   read_reply<void>(
-      reply, pid, [] {}, [&result](std::exception_ptr e) { result = std::move(e); });
+      reply, from, [] {}, [&result](std::exception_ptr e) { result = std::move(e); });
   return result;
 }
 

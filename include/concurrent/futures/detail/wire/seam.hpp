@@ -40,7 +40,8 @@ struct remote_ops {
   /// worker; false (and the task freed) if it was cancelled.
   bool (*start)(task_node& task) noexcept;
   /// Completes the call from the worker's reply and frees the task.
-  void (*complete)(task_node& task, std::span<std::byte const> reply, int pid) noexcept;
+  void (*complete)(task_node& task, std::span<std::byte const> reply,
+                   remote_origin const& from) noexcept;
 };
 
 /// Whether the parts of a call (callable, then arguments) and its result
@@ -68,7 +69,7 @@ using call_wire = parts_wire<typename Call::result_type, typename Call::parts>;
 /// What a pool says of a call that cannot cross.
 template <class Call>
 std::string not_remotable_message() {
-  return "process_pool_executor: this call cannot run in another process: " +
+  return "this call cannot run in another process: " +
          call_wire<Call>::obstacle() +
          ". Pass a free function, a captureless lambda or a function object whose "
          "fields have a codec, and arguments that have one (see cf::codec)";
@@ -101,17 +102,17 @@ struct remote_task {
 
   static void complete([[maybe_unused]] task_node& node,
                        [[maybe_unused]] std::span<std::byte const> reply,
-                       [[maybe_unused]] int pid) noexcept {
+                       [[maybe_unused]] remote_origin const& from) noexcept {
     auto& task = static_cast<Task&>(node);
     if constexpr (remotable) {
       try {
         if constexpr (std::is_void_v<R>) {
           read_reply<void>(
-              reply, pid, [&task] { task.construct_and_publish(); },
+              reply, from, [&task] { task.construct_and_publish(); },
               [&task](std::exception_ptr e) { task.publish_exception(std::move(e)); });
         } else {
           read_reply<R>(
-              reply, pid,
+              reply, from,
               [&task](R&& value) {
                 task.emplace_from([&value] { return std::move(value); });
                 task.publish();
@@ -162,8 +163,8 @@ inline bool start_remote(task_node& task) noexcept {
 
 /// For a task that started.
 inline void complete_remote(task_node& task, std::span<std::byte const> reply,
-                            int pid) noexcept {
-  task.remote->complete(task, reply, pid);
+                            remote_origin const& from) noexcept {
+  task.remote->complete(task, reply, from);
 }
 
 } // namespace concurrent::futures::detail

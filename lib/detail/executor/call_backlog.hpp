@@ -4,16 +4,17 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef CONCURRENT_FUTURES_LIB_DETAIL_PROCESS_BACKLOG_HPP
-#define CONCURRENT_FUTURES_LIB_DETAIL_PROCESS_BACKLOG_HPP
+#ifndef CONCURRENT_FUTURES_LIB_DETAIL_EXECUTOR_CALL_BACKLOG_HPP
+#define CONCURRENT_FUTURES_LIB_DETAIL_EXECUTOR_CALL_BACKLOG_HPP
 
-// The calls a process pool has not handed to a worker yet. A call waits
+// The encoded calls an executor whose calls cross processes (the process
+// pool, the MPI executors) has not handed to a worker yet. A call waits
 // here, still cancellable, until a worker has room; what a worker was given
 // can no longer be cancelled, so the pool keeps as much as it can here.
 
 #include <concurrent/futures/detail/task.hpp>
 
-#include "detail/executor/priority_lanes.hpp"
+#include "priority_lanes.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -26,7 +27,7 @@
 #include <utility>
 #include <vector>
 
-namespace concurrent::futures::detail::process {
+namespace concurrent::futures::detail {
 
 // A call's message is kept inline when small (most are a few dozen bytes:
 // the trampoline, a function pointer, a few numbers), so a submit does not
@@ -41,7 +42,7 @@ public:
   explicit message_buffer(std::span<std::byte const> m)
       : size_(static_cast<std::uint32_t>(m.size())) {
     if (m.size() > std::numeric_limits<std::uint32_t>::max())
-      throw std::length_error("process_pool_executor: a call's message is over 4 GiB");
+      throw std::length_error("a call's message is over 4 GiB");
     if (size_ <= inline_capacity) {
       std::memcpy(inline_, m.data(), size_);
     } else {
@@ -130,6 +131,6 @@ private:
   priority_lanes<std::deque<pending_call>> lanes_;
 };
 
-} // namespace concurrent::futures::detail::process
+} // namespace concurrent::futures::detail
 
 #endif
