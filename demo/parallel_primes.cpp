@@ -23,7 +23,9 @@
 // chunk runs in a worker process of its own. What crosses to a worker is the
 // function (by its place in the program) and two integers; what comes back
 // is a small struct. A worker is a fresh copy of this program that never
-// runs main(), so everything a task needs is in its arguments.
+// runs main(), so everything a task needs is in its arguments. The task is
+// in count_primes.hpp, shared with mpi_primes, which runs the same count on
+// MPI ranks with one line changed: the executor.
 //
 // Counting the primes below 500,000 takes tens of milliseconds, about what
 // starting the workers costs, so the demo then repeats the comparison with
@@ -31,6 +33,8 @@
 //
 // Run it (from a CMake build directory):
 //   demo/parallel_primes [N [WORKERS]]      (default: 500000 4)
+
+#include "count_primes.hpp"
 
 #include <concurrent/futures.hpp>
 
@@ -48,40 +52,12 @@
 #include <vector>
 
 namespace cf = concurrent::futures;
+using demo::chunk_count;
+using demo::count_primes;
 using namespace std::chrono_literals;
 using std::chrono::steady_clock;
 
 namespace {
-
-// What a worker sends back for one chunk. An aggregate of codable fields,
-// so it crosses the process boundary field by field; no code needed.
-struct chunk_count {
-  long primes;
-  double seconds; // the worker's own time for the chunk
-  int pid;        // which process counted it
-};
-
-bool is_prime(long n) {
-  if (n < 2)
-    return false;
-  if (n % 2 == 0)
-    return n == 2;
-  for (long d = 3; d * d <= n; d += 2)
-    if (n % d == 0)
-      return false;
-  return true;
-}
-
-// The task, run in a worker process: the primes in [lo, hi), by trial
-// division (deliberately plain: the point is the CPU time).
-chunk_count count_primes(long lo, long hi) {
-  auto const start = steady_clock::now();
-  long n = 0;
-  for (long i = lo; i < hi; ++i)
-    n += is_prime(i) ? 1 : 0;
-  return {n, std::chrono::duration<double>(steady_clock::now() - start).count(),
-          static_cast<int>(::getpid())};
-}
 
 double seconds_since(steady_clock::time_point start) {
   return std::chrono::duration<double>(steady_clock::now() - start).count();

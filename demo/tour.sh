@@ -40,6 +40,13 @@ demos=(
   "ping_primes:a coroutine server stays responsive by offloading CPU work"
 )
 
+# The MPI demos, run under mpirun with 3 ranks (rank 0 submits, ranks 1 and
+# 2 serve) when CMake built them (it does when it finds MPI; b2 never does).
+mpi_demos=(
+  "mpi_primes:the prime counts on MPI ranks; the executor swapped in one line"
+  "mpi_server:a coroutine server offloads requests to MPI ranks with run_in_executor"
+)
+
 if [[ ! -d $build_dir ]]; then
   echo "tour.sh: no build directory '$build_dir'; build the demos first:" >&2
   echo "  cmake -S '$repo_root' -B '$build_dir' && cmake --build '$build_dir'" >&2
@@ -67,8 +74,40 @@ find_demo() {
   return 1
 }
 
-total=${#demos[@]}
+# The MPI demos that were built; without mpirun they are skipped, said so.
+mpi_runs=()
+for entry in "${mpi_demos[@]}"; do
+  name=${entry%%:*}
+  exe=$(find_demo "$name") || continue
+  if ! command -v mpirun >/dev/null; then
+    echo "tour.sh: $name is built but mpirun is not on PATH; skipping it" >&2
+    continue
+  fi
+  mpi_runs+=("$entry")
+done
+
+# Open MPI refuses to run as root unless told twice, and starts only as many
+# ranks as there are cores unless told it may oversubscribe them.
+mpi_env=(OMPI_MCA_rmaps_base_oversubscribe=1)
+if [[ $(id -u) -eq 0 ]]; then
+  mpi_env+=(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1)
+fi
+
+total=$((${#demos[@]} + ${#mpi_runs[@]}))
 index=0
+
+# Runs one demo ("$@": the command) and stops the tour if it fails, saying
+# which one it was.
+run_demo() {
+  local name=$1
+  shift
+  "$@" || {
+    status=$?
+    echo "tour.sh: $name failed (exit status $status)" >&2
+    exit "$status"
+  }
+}
+
 for entry in "${demos[@]}"; do
   index=$((index + 1))
   name=${entry%%:*}
@@ -79,12 +118,19 @@ for entry in "${demos[@]}"; do
   fi
   [[ $index -gt 1 ]] && echo
   echo "== $index/$total $name: $what =="
-  # Stop at the first demo that fails, and say which one it was.
-  "$exe" || {
-    status=$?
-    echo "tour.sh: $name failed (exit status $status)" >&2
-    exit "$status"
-  }
+  run_demo "$name" "$exe"
+done
+
+for entry in "${mpi_runs[@]}"; do
+  index=$((index + 1))
+  name=${entry%%:*}
+  what=${entry#*:}
+  exe=$(find_demo "$name")
+  command=(mpirun -n 3 --oversubscribe "$exe")
+  echo
+  echo "== $index/$total $name: $what =="
+  echo "\$ ${mpi_env[*]} ${command[*]}"
+  run_demo "$name" env "${mpi_env[@]}" "${command[@]}"
 done
 
 echo

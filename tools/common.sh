@@ -13,9 +13,10 @@ set -euo pipefail
 repo_root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# What building and testing need; Boost 1.81 is Debian 12's newest.
+# What building and testing need; Boost 1.81 is Debian 12's newest; Open MPI
+# for the MPI executors (concurrent::futures_mpi).
 base_packages=(g++ cmake make libboost1.81-dev libboost-test1.81-dev
-  libboost-serialization1.81-dev)
+  libboost-serialization1.81-dev openmpi-bin libopenmpi-dev)
 
 package_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

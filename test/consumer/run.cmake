@@ -21,3 +21,17 @@ execute_process(COMMAND ${WORK_DIR}/build/consumer RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "the consumer failed: ${rc}")
 endif()
+# Built where the library was built with MPI: a spawning program run alone,
+# with the settings for one small machine (and as root, in CI).
+if(EXISTS ${WORK_DIR}/build/consumer_mpi)
+  set(ENV{OMPI_ALLOW_RUN_AS_ROOT} 1)
+  set(ENV{OMPI_ALLOW_RUN_AS_ROOT_CONFIRM} 1)
+  set(ENV{OMPI_MCA_rmaps_base_oversubscribe} 1)
+  execute_process(COMMAND ${WORK_DIR}/build/consumer_mpi RESULT_VARIABLE rc TIMEOUT 120)
+  if(rc)
+    message(FATAL_ERROR "the MPI consumer failed: ${rc}")
+  endif()
+elseif(EXPECT_MPI)
+  message(FATAL_ERROR "the library was built with MPI, but the consumer found no "
+    "concurrent::futures_mpi in the installed package")
+endif()

@@ -10,17 +10,52 @@
 #include <concurrent/futures/config.hpp>
 #include <concurrent/futures/detail/mpi/executor_core.hpp>
 
+#include <concurrent/futures/remote_executor.hpp>
+
 #include <mpi.h>
+
+#include <chrono>
 
 namespace concurrent::futures {
 
 /// Options of `mpi_comm_executor` (mpi4py's `MPICommExecutor` arguments).
-struct mpi_comm_options : mpi_worker_options {
+/**
+ * @code
+ * cf::mpi_comm_executor ex{{.initializer = {open_db, "cache.sqlite"},
+ *                           .isolate_calls = true}};
+ * @endcode
+ */
+struct mpi_comm_options {
   /// The ranks: one submits, the others serve. Duplicated inside, so the
   /// executor's messages never meet the program's.
   MPI_Comm comm = MPI_COMM_WORLD;
   /// The rank that submits.
   int root = 0;
+  /// Runs first in every worker (with `isolate_calls`, in the process that
+  /// runs the calls). If it throws on any rank, the executor is broken:
+  /// every future fails with `broken_mpi_pool`, naming the rank and the
+  /// initializer's exception.
+  process_initializer initializer = {};
+  /// Calls handed to a worker at once (one running, the rest waiting in
+  /// it); the others wait in the executor, where `cancel()` works. At least
+  /// 1; 2 keeps a worker busy while its next call crosses.
+  int calls_per_worker = 2;
+  /// The longest sleep between two looks for a reply while calls are out
+  /// (mpi4py's `backoff`). After activity the executor's thread spins for
+  /// 50 us, then sleeps 1 us, doubling up to this; with no call out it
+  /// sleeps until a submit. Workers poll for calls the same way.
+  std::chrono::microseconds poll_max = std::chrono::milliseconds{1};
+  /// Each worker rank runs its calls in a child process (a process pool of
+  /// one worker): a call that crashes fails with `broken_mpi_pool` (rank,
+  /// host, pid, signal) and breaks the executor, and the MPI job goes on.
+  /// Without it, Open MPI ends the whole job when a rank dies.
+  bool isolate_calls = false;
+  /// Zero: none. Else every rank tells the root it is alive this often, and
+  /// a rank silent for 4 periods breaks the executor (`broken_mpi_pool`)
+  /// instead of hanging it; a worker whose root is silent as long exits.
+  /// For jobs where nothing kills the root when a rank dies: a program
+  /// started alone that spawned its workers, or `mpirun --enable-recovery`.
+  std::chrono::milliseconds heartbeat = {};
 };
 
 /// The ranks of a communicator as an executor (mpi4py's `MPICommExecutor`):
@@ -60,7 +95,7 @@ struct mpi_comm_options : mpi_worker_options {
  *
  * When a rank dies, Open MPI 4 (without ULFM) ends the whole job about a
  * second later under `mpirun`; no MPI error reaches the root. Run calls
- * that may crash with `isolate_calls`; see `mpi_worker_options`.
+ * that may crash with `isolate_calls`; see `mpi_comm_options`.
  *
  * The destructor calls `shutdown(true)`: every worker rank is told to
  * stop.

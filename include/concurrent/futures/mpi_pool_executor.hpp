@@ -10,6 +10,9 @@
 #include <concurrent/futures/config.hpp>
 #include <concurrent/futures/detail/mpi/executor_core.hpp>
 
+#include <concurrent/futures/remote_executor.hpp>
+
+#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -18,7 +21,7 @@
 namespace concurrent::futures {
 
 /// Options of `mpi_pool_executor` (mpi4py's `MPIPoolExecutor` arguments).
-struct mpi_pool_options : mpi_worker_options {
+struct mpi_pool_options {
   /// Workers to spawn. Empty: `CONCURRENT_FUTURES_MPI_MAX_WORKERS` if set,
   /// else MPI's universe size minus the world's size if that is known and
   /// positive, else 1 (mpi4py's rule). Zero or negative is an error.
@@ -32,6 +35,18 @@ struct mpi_pool_options : mpi_worker_options {
   /// The program to spawn; empty: this one. It must be the same build
   /// (checked at start) and begin `main` with `mpi_environment`.
   std::string program = {};
+  /// As `mpi_comm_options::initializer`.
+  process_initializer initializer = {};
+  /// As `mpi_comm_options::calls_per_worker`.
+  int calls_per_worker = 2;
+  /// As `mpi_comm_options::poll_max`.
+  std::chrono::microseconds poll_max = std::chrono::milliseconds{1};
+  /// As `mpi_comm_options::isolate_calls`.
+  bool isolate_calls = false;
+  /// As `mpi_comm_options::heartbeat`; a program started alone that spawned
+  /// its workers is not ended by Open MPI when one dies, so without a
+  /// heartbeat it would wait for that worker forever.
+  std::chrono::milliseconds heartbeat = {};
 };
 
 /// Workers spawned with `MPI_Comm_spawn` as an executor (mpi4py's
@@ -52,9 +67,7 @@ struct mpi_pool_options : mpi_worker_options {
  * or give hosts in `mpi_info`.
  *
  * Everything else is `mpi_comm_executor`'s: the same calls, futures,
- * errors, build check, options and failure semantics. A program started
- * alone that spawned its workers is not ended by Open MPI when a worker
- * dies: without `heartbeat` it would wait for that worker forever.
+ * errors, build check, options and failure semantics.
  *
  * The destructor calls `shutdown(true)`, and the workers end.
  *

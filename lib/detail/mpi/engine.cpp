@@ -34,21 +34,23 @@ void fail_tasks(std::vector<task_node*> const& tasks, std::exception_ptr const& 
 
 } // namespace
 
-engine_config make_engine_config(mpi_worker_options const& o, char const* who) {
-  if (o.calls_per_worker < 1)
+engine_config make_engine_config(int calls_per_worker, std::chrono::microseconds poll_max,
+                                 std::chrono::milliseconds heartbeat, bool isolate_calls,
+                                 process_initializer const& initializer, char const* who) {
+  if (calls_per_worker < 1)
     throw std::invalid_argument(std::string(who) + ": calls_per_worker must be >= 1, not " +
-                                std::to_string(o.calls_per_worker));
-  if (o.poll_max.count() < 1)
+                                std::to_string(calls_per_worker));
+  if (poll_max.count() < 1)
     throw std::invalid_argument(std::string(who) + ": poll_max must be at least 1 us");
-  if (o.heartbeat.count() < 0)
+  if (heartbeat.count() < 0)
     throw std::invalid_argument(std::string(who) + ": heartbeat must not be negative");
   engine_config c;
   c.who = who;
-  c.calls_per_worker = o.calls_per_worker;
-  c.poll_max = o.poll_max;
-  c.heartbeat = o.heartbeat;
-  c.isolate_calls = o.isolate_calls;
-  auto const& init = o.initializer.message();
+  c.calls_per_worker = calls_per_worker;
+  c.poll_max = poll_max;
+  c.heartbeat = heartbeat;
+  c.isolate_calls = isolate_calls;
+  auto const& init = initializer.message();
   c.initializer.assign(reinterpret_cast<char const*>(init.data()), init.size());
   return c;
 }
@@ -407,7 +409,13 @@ void engine::run() noexcept {
       fail(broken_mpi_pool(config_.who + ": " + e.what()));
       did = true;
     }
-    bool out = !sending_.empty();
+    // A send to a lost rank may never complete (a spawned job's TCP):
+    // finish() abandons it, so it does not hold the thread here.
+    bool out = false;
+    for (auto const& s : sending_) {
+      worker const* to = worker_of(s->dest);
+      out = out || !(to && to->lost);
+    }
     for (auto const& w : workers_)
       out = out || (!w.lost && !w.inflight.empty());
     bool stop;

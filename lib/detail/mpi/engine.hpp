@@ -56,7 +56,15 @@ struct engine_config {
 
 /// Checks the options both executors share; throws std::invalid_argument
 /// naming `who` and the option.
-engine_config make_engine_config(mpi_worker_options const& options, char const* who);
+engine_config make_engine_config(int calls_per_worker, std::chrono::microseconds poll_max,
+                                 std::chrono::milliseconds heartbeat, bool isolate_calls,
+                                 process_initializer const& initializer, char const* who);
+
+template <class Options>
+engine_config make_engine_config(Options const& o, char const* who) {
+  return make_engine_config(o.calls_per_worker, o.poll_max, o.heartbeat, o.isolate_calls,
+                            o.initializer, who);
+}
 
 class engine {
 public:

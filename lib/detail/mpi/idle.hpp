@@ -32,9 +32,20 @@ namespace concurrent::futures::detail::mpi {
 
 class idler {
 public:
-  explicit idler(std::chrono::microseconds poll_max) : poll_max_(poll_max) {
+  /// Sets the calling thread's timer slack to 1 ns until destroyed (the
+  /// thread may be the program's: a constructor's handshake).
+  explicit idler(std::chrono::microseconds poll_max)
+      : poll_max_(poll_max), old_slack_(::prctl(PR_GET_TIMERSLACK, 0UL, 0UL, 0UL, 0UL)) {
     ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   }
+
+  ~idler() {
+    if (old_slack_ > 0)
+      ::prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(old_slack_), 0UL, 0UL, 0UL);
+  }
+
+  idler(idler const&) = delete;
+  idler& operator=(idler const&) = delete;
 
   /// After a turn of the loop that did something.
   void active() noexcept {
@@ -76,6 +87,7 @@ private:
   }
 
   std::chrono::microseconds poll_max_;
+  int old_slack_;
   std::chrono::microseconds sleep_{1};
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };

@@ -108,6 +108,7 @@ private:
   int root_;
   std::string who_;
   setup_message setup_;
+  std::string build_mismatch_; // not empty: the root refuses this rank
   std::optional<process_pool_executor> isolated_;
   std::vector<std::unique_ptr<outgoing>> sending_;
 
@@ -198,6 +199,7 @@ bool worker_rank::setup() {
       hello.initializer_error = describe(std::current_exception());
     }
   }
+  build_mismatch_ = hello.build_mismatch;
   send(tag_hello, 0, hello.encode());
   return true;
 }
@@ -281,6 +283,9 @@ int worker_rank::run() {
       case tag_call:
         if (stopping)
           give_up("a call after the root said stop");
+        if (!build_mismatch_.empty())
+          give_up("a call, though this rank runs another build than the root (" +
+                  build_mismatch_ + ")");
         if (beating) {
           std::lock_guard lock(mutex_);
           calls_.emplace_back(m.call_id, std::move(m.payload));
@@ -323,8 +328,6 @@ int worker_rank::run() {
     did = test_sends() || did;
     if (stopping && !busy && sending_.empty()) {
       send(tag_stop, 0, {});
-      while (!test_sends() && !sending_.empty()) {
-      }
       while (!sending_.empty())
         test_sends();
       break;

@@ -153,13 +153,16 @@ std::string adopt_module_table(std::span<std::byte const> bytes) {
           translation[i] = m.base;
           available[i] = true;
         }
-      if (i == 0 && (mine.empty() || mine.front().key != key))
-        return "this worker runs another build of the program than the pool's process: "
-               "its executable " +
-               (mine.empty() ? std::string("?") : mine.front().name) + " has " +
-               (mine.empty() ? std::string("?") : mine.front().key) + ", the parent's " +
-               parent_names[0] + " has " + key +
-               ". The file changed after the program started: restart the program";
+      if (i == 0 && (mine.empty() || mine.front().key != key)) {
+        std::string const name = mine.empty() ? std::string("?") : mine.front().name;
+        return "this process runs another build of the program than the one that sends "
+               "it calls: its executable " +
+               name + " has " + (mine.empty() ? std::string("?") : mine.front().key) +
+               ", the sender's " + parent_names[0] + " has " + key +
+               (name == parent_names[0]
+                    ? ". The file changed after the program started: restart the program"
+                    : ". Run the same build of the program everywhere");
+      }
     }
     return {};
   } catch (std::exception const& e) {
