@@ -51,7 +51,8 @@ remote_error::remote_error(std::string const& type_name, std::string const& mess
                          (rank < 0 ? " (in worker process " + std::to_string(pid) + ")"
                                    : " (in rank " + std::to_string(rank) + " on " + host +
                                          ", pid " + std::to_string(pid) + ")")),
-      details_(std::make_shared<details const>(details{type_name, message, std::move(host)})),
+      details_(
+          std::make_shared<details const>(details{type_name, message, std::move(host)})),
       pid_(pid), rank_(rank) {}
 
 std::string const& remote_error::host() const noexcept {
@@ -60,8 +61,9 @@ std::string const& remote_error::host() const noexcept {
 
 broken_mpi_pool::broken_mpi_pool(std::string const& what_arg, int rank, std::string host,
                                  int pid, int signal)
-    : broken_executor(what_arg), host_(std::make_shared<std::string const>(std::move(host))),
-      rank_(rank), pid_(pid), signal_(signal) {}
+    : broken_executor(what_arg),
+      host_(std::make_shared<std::string const>(std::move(host))), rank_(rank), pid_(pid),
+      signal_(signal) {}
 
 std::string const& broken_mpi_pool::host() const noexcept {
   return *host_;

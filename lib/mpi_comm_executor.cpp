@@ -41,9 +41,9 @@ mpi_comm_executor::mpi_comm_executor(mpi_comm_options options) {
     mpi::check(MPI_Comm_rank(options.comm, &rank), "MPI_Comm_rank");
   }
   if (options.root < 0 || options.root >= size)
-    throw std::invalid_argument("mpi_comm_executor: root " + std::to_string(options.root) +
-                                " is not a rank of a communicator of " +
-                                std::to_string(size) + " ranks");
+    throw std::invalid_argument(
+        "mpi_comm_executor: root " + std::to_string(options.root) +
+        " is not a rank of a communicator of " + std::to_string(size) + " ranks");
   if (size < 2)
     throw std::invalid_argument(
         "mpi_comm_executor: the communicator has one rank, so no rank can serve; start "

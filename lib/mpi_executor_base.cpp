@@ -20,9 +20,8 @@ void mpi_executor_base::enqueue(detail::task_node& task) {
     throw std::logic_error(
         "mpi_comm_executor: submit on a worker rank; only the root submits (guard the "
         "root's code with if (ex.is_root()))");
-  detail::encode_and_queue(task, [this](detail::task_node& t, auto message) {
-    engine_->submit(t, message);
-  });
+  detail::encode_and_queue(
+      task, [this](detail::task_node& t, auto message) { engine_->submit(t, message); });
 }
 
 void mpi_executor_base::shutdown(bool wait, bool cancel_futures) {

@@ -99,8 +99,8 @@ mpi_pool_executor::mpi_pool_executor(mpi_pool_options options) {
     MPI_Errhandler old;
     MPI_Comm_get_errhandler(MPI_COMM_SELF, &old);
     MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
-    int const rc = MPI_Comm_spawn(program.c_str(), argv, n, info, 0, MPI_COMM_SELF, &inter,
-                                  errors.data());
+    int const rc = MPI_Comm_spawn(program.c_str(), argv, n, info, 0, MPI_COMM_SELF,
+                                  &inter, errors.data());
     MPI_Comm_set_errhandler(MPI_COMM_SELF, old);
     if (info != MPI_INFO_NULL)
       MPI_Info_free(&info);
@@ -111,8 +111,7 @@ mpi_pool_executor::mpi_pool_executor(mpi_pool_options options) {
     if (rc != MPI_SUCCESS || first_error != MPI_SUCCESS)
       throw std::runtime_error(
           "mpi_pool_executor: MPI_Comm_spawn of " + std::to_string(n) + " workers of " +
-          program + " failed: " +
-          mpi::error_text(rc != MPI_SUCCESS ? rc : first_error) +
+          program + " failed: " + mpi::error_text(rc != MPI_SUCCESS ? rc : first_error) +
           ". Open MPI spawns only into free slots: on one machine set "
           "OMPI_MCA_rmaps_base_oversubscribe=1 (or run mpirun --oversubscribe), or give "
           "hosts with free slots in mpi_info ({\"host\", \"node2:4\"})");

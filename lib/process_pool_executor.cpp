@@ -38,9 +38,8 @@ process_pool_executor::~process_pool_executor() {
 }
 
 void process_pool_executor::enqueue(detail::task_node& task) {
-  detail::encode_and_queue(task, [this](detail::task_node& t, auto message) {
-    core_->submit(t, message);
-  });
+  detail::encode_and_queue(
+      task, [this](detail::task_node& t, auto message) { core_->submit(t, message); });
 }
 
 void process_pool_executor::shutdown(bool wait, bool cancel_futures) {

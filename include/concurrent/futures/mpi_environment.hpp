@@ -26,6 +26,12 @@ namespace concurrent::futures {
  * its MPI calls; `MPI_THREAD_SERIALIZED` is the least it accepts), unless
  * the program initialized MPI itself; the destructor finalizes what it
  * initialized. Executors must be destroyed before it: declare it first.
+ * Unless the environment sets it, it sets Open MPI's
+ * `mpi_yield_when_idle` to 0: the executors poll with their own backoff,
+ * and Open MPI's yield in every empty probe of an oversubscribed job
+ * (`mpirun --oversubscribe`) made a round trip ten times slower. A
+ * program's own blocking MPI calls then busy-wait, as they do in a job that
+ * is not oversubscribed.
  *
  * In a worker that an `mpi_pool_executor` spawned (a copy of this program
  * started by `MPI_Comm_spawn`), the constructor serves the pool's calls

@@ -187,7 +187,6 @@ private:
         rank, std::move(parents), std::forward<F>(fn),
         detail::as_wire_argument<F, first + I>(std::forward<Args>(args))...);
   }
-
 };
 
 /// Makes exceptions of type `E` thrown in a worker arrive as `E` (built from

@@ -86,8 +86,8 @@ private:
     std::deque<std::pair<std::uint64_t, task_node*>> inflight;
     std::uint64_t next_id = 1;
     clock::time_point heard;
-    bool lost = false;     // silent past the heartbeat: nothing more is sent or awaited
-    bool stopped = false;  // acknowledged the stop
+    bool lost = false;    // silent past the heartbeat: nothing more is sent or awaited
+    bool stopped = false; // acknowledged the stop
   };
 
   void handshake();
@@ -101,6 +101,7 @@ private:
   void beat();
   void fail(broken_mpi_pool const& why, worker* lost = nullptr) noexcept;
   void finish() noexcept;
+  void await_local_exits() const;
   worker* worker_of(int rank) noexcept;
   std::string where(worker const& w) const;
 
@@ -114,15 +115,15 @@ private:
   std::optional<broken_mpi_pool> broken_;
 
   std::atomic<int> live_{0};
-  std::atomic<std::uint32_t> wake_{0};
+  mutable std::atomic<std::uint32_t> wake_{0};
   std::atomic<bool> asleep_{false};
   struct handing {
     worker* to;
     std::uint64_t id;
     pending_call call;
   };
-  std::vector<handing> batch_;    // the thread's: calls on their way out
-  std::vector<incoming> inbox_;   // the thread's: frames to handle
+  std::vector<handing> batch_;                     // the thread's: calls on their way out
+  std::vector<incoming> inbox_;                    // the thread's: frames to handle
   std::vector<std::unique_ptr<outgoing>> sending_; // the thread's
   std::vector<std::unique_ptr<outgoing>> spare_;
   clock::time_point last_beat_;

@@ -97,7 +97,8 @@ bool spawned_worker_marker(int argc, char** argv) {
 
 bool spawned_worker_marker() {
   std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::string const all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string const all((std::istreambuf_iterator<char>(in)),
+                        std::istreambuf_iterator<char>());
   std::size_t at = all.find('\0'); // past argv[0]
   while (at != std::string::npos && at + 1 < all.size()) {
     std::size_t const end = all.find('\0', at + 1);

@@ -185,8 +185,8 @@ bool worker_rank::setup() {
       if (setup_.isolate_calls) {
         process_pool_options o;
         o.max_workers = 1;
-        o.initializer = process_initializer(&run_isolated_initializer, setup_.module_table,
-                                            setup_.initializer);
+        o.initializer = process_initializer(&run_isolated_initializer,
+                                            setup_.module_table, setup_.initializer);
         isolated_.emplace(std::move(o));
         isolated_->submit(&isolated_probe).result();
       } else if (!setup_.initializer.empty()) {
@@ -214,7 +214,8 @@ std::vector<std::byte> worker_rank::execute(std::span<std::byte const> message) 
     std::string const reply =
         isolated_
             ->submit(&run_isolated_call,
-                     std::string(reinterpret_cast<char const*>(message.data()), message.size()))
+                     std::string(reinterpret_cast<char const*>(message.data()),
+                                 message.size()))
             .result();
     auto const* p = reinterpret_cast<std::byte const*>(reply.data());
     payload.insert(payload.end(), p, p + reply.size());
@@ -322,7 +323,8 @@ int worker_rank::run() {
         send(tag_beat, 0, {});
       }
       if (now - heard > 4 * hb)
-        give_up("the root sent nothing for 4 heartbeats of " + std::to_string(hb.count()) +
+        give_up("the root sent nothing for 4 heartbeats of " +
+                std::to_string(hb.count()) +
                 " ms: it died or hangs; this rank ends so that the job does not run on");
     }
     did = test_sends() || did;

@@ -117,7 +117,8 @@ bool try_receive(MPI_Comm comm, int source, incoming& in) {
   std::memcpy(&size, bytes.data() + 8, 8);
   if (size > (std::uint64_t{1} << 46))
     throw std::runtime_error("rank " + std::to_string(in.source) +
-                             " announced a message of " + std::to_string(size) + " bytes");
+                             " announced a message of " + std::to_string(size) +
+                             " bytes");
   std::size_t const total = frame_header_bytes + static_cast<std::size_t>(size);
   if (bytes.size() > total)
     throw std::runtime_error("rank " + std::to_string(in.source) +

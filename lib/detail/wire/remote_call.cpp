@@ -163,8 +163,8 @@ std::exception_ptr decode_exception(codec_reader& in, remote_origin const& from)
             std::future_error(static_cast<std::future_errc>(code)));
     }
     return std::make_exception_ptr(remote_error(
-        shown, what.empty() ? category + " error " + std::to_string(code) : what, from.pid,
-        from.rank, std::string(from.host)));
+        shown, what.empty() ? category + " error " + std::to_string(code) : what,
+        from.pid, from.rank, std::string(from.host)));
   }
   exception_factory make = nullptr;
   {

@@ -49,7 +49,7 @@ CONCURRENT_FUTURES_DECL void encode_current_exception(codec_writer& out) noexcep
 /// exceptions and registered ones, else remote_error. Throws codec_error
 /// when the bytes are not what encode_current_exception writes.
 CONCURRENT_FUTURES_DECL std::exception_ptr decode_exception(codec_reader& in,
-                                                         remote_origin const& from);
+                                                            remote_origin const& from);
 
 /// Makes the exception a worker reported, from its what().
 using exception_factory = std::exception_ptr (*)(std::string const& what);
@@ -96,8 +96,8 @@ inline void write_exception_reply(std::vector<std::byte>& out, std::size_t start
 /// does not read, bytes left over): a value is decoded whole before it is
 /// handed on, so a malformed reply never passes for a value.
 template <class R, class OnValue, class OnException>
-void read_reply(std::span<std::byte const> reply, remote_origin const& from, OnValue&& on_value,
-                OnException&& on_exception) {
+void read_reply(std::span<std::byte const> reply, remote_origin const& from,
+                OnValue&& on_value, OnException&& on_exception) {
   codec_reader in(reply);
   auto const status = in.read<std::uint8_t>();
   if (status == static_cast<std::uint8_t>(reply_status::value)) {

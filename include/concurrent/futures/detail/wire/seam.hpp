@@ -69,8 +69,7 @@ using call_wire = parts_wire<typename Call::result_type, typename Call::parts>;
 /// What a pool says of a call that cannot cross.
 template <class Call>
 std::string not_remotable_message() {
-  return "this call cannot run in another process: " +
-         call_wire<Call>::obstacle() +
+  return "this call cannot run in another process: " + call_wire<Call>::obstacle() +
          ". Pass a free function, a captureless lambda or a function object whose "
          "fields have a codec, and arguments that have one (see cf::codec)";
 }
