@@ -440,10 +440,6 @@ void engine::run() noexcept {
       idle.active();
       continue;
     }
-    if (idle.spinning()) {
-      cpu_relax();
-      continue;
-    }
     asleep_.store(true, std::memory_order_seq_cst);
     std::optional<std::chrono::microseconds> limit;
     if (beating)
