@@ -165,7 +165,7 @@ void engine::handshake() {
     worker* w = worker_of(in.source);
     if (!w || in.tag != tag_hello || w->pid != 0)
       continue; // a beat, or nothing of ours
-    auto const hello = hello_message::decode(in.payload);
+    auto const hello = hello_message::decode(in.payload());
     w->host = hello.host;
     w->pid = hello.pid;
     w->heard = clock::now();
@@ -277,21 +277,24 @@ bool engine::receive() {
   // A bounded batch, so that a flood of replies does not starve dispatch;
   // handled outside the MPI lock, since completing a future runs its
   // callbacks.
+  // The frames' buffers are kept from turn to turn: a reply allocates
+  // nothing once the inbox has grown.
+  std::size_t n = 0;
   {
     call_lock lock;
-    for (int i = 0; i < 64; ++i) {
-      incoming in;
-      if (!try_receive(comm_, MPI_ANY_SOURCE, in))
+    for (; n < 64; ++n) {
+      if (n == inbox_.size())
+        inbox_.emplace_back();
+      if (!try_receive(comm_, MPI_ANY_SOURCE, inbox_[n]))
         break;
-      inbox_.push_back(std::move(in));
     }
   }
-  if (inbox_.empty())
-    return false;
-  for (auto& in : inbox_)
-    on_frame(in);
-  inbox_.clear();
-  return true;
+  for (std::size_t i = 0; i < n; ++i) {
+    on_frame(inbox_[i]);
+    if (inbox_[i].frame.capacity() > (std::size_t{1} << 16))
+      std::vector<std::byte>().swap(inbox_[i].frame); // not a large value's buffer
+  }
+  return n > 0;
 }
 
 void engine::on_frame(incoming& in) {
@@ -325,10 +328,11 @@ void engine::on_frame(incoming& in) {
                              std::to_string(in.call_id) + ", expected call " +
                              std::to_string(id));
   w->inflight.pop_front();
-  if (in.payload.empty())
+  auto const payload = in.payload();
+  if (payload.empty())
     throw std::runtime_error(where(*w) + " sent an empty reply");
-  auto const kind = static_cast<reply_kind>(in.payload[0]);
-  std::span<std::byte const> const body(in.payload.data() + 1, in.payload.size() - 1);
+  auto const kind = static_cast<reply_kind>(payload[0]);
+  auto const body = payload.subspan(1);
   if (kind == reply_kind::outcome) {
     complete_remote(*task, body, remote_origin(w->pid, w->rank, w->host));
   } else if (kind == reply_kind::crashed) {

@@ -98,9 +98,9 @@ public:
 
 private:
   bool setup();
-  std::vector<std::byte> execute(std::span<std::byte const> message);
+  void execute(std::span<std::byte const> message, std::vector<std::byte>& frame);
   void send(int tag, std::uint64_t id, std::span<std::byte const> payload);
-  bool test_sends();
+  void send_frame(int tag, std::uint64_t id, std::vector<std::byte>& frame);
   void runner();
   [[noreturn]] void give_up(std::string const& why);
 
@@ -110,12 +110,12 @@ private:
   setup_message setup_;
   std::string build_mismatch_; // not empty: the root refuses this rank
   std::optional<process_pool_executor> isolated_;
-  std::vector<std::unique_ptr<outgoing>> sending_;
+  std::vector<std::byte> reply_; // reused: a reply frame allocates nothing
 
   // With a heartbeat: calls for the runner thread, and its replies.
   std::mutex mutex_;
   std::condition_variable work_;
-  std::deque<std::pair<std::uint64_t, std::vector<std::byte>>> calls_;
+  std::deque<std::pair<std::uint64_t, std::vector<std::byte>>> calls_; // whole frames
   std::deque<std::pair<std::uint64_t, std::vector<std::byte>>> replies_;
   std::size_t running_ = 0;
   bool closing_ = false;
@@ -130,27 +130,20 @@ void worker_rank::give_up(std::string const& why) {
   std::_Exit(1);
 }
 
+// A worker sends with MPI_Send: its replies are small and eager, so the
+// send returns at once, with no request to track (the root, which never
+// blocks in MPI, receives the large ones).
 void worker_rank::send(int tag, std::uint64_t id, std::span<std::byte const> payload) {
-  auto out = std::make_unique<outgoing>();
-  build_frame(out->bytes, id, payload);
+  std::vector<std::byte> frame;
+  build_frame(frame, id, payload);
   call_lock lock;
-  start_send(comm_, root_, tag, *out);
-  sending_.push_back(std::move(out));
+  send_now(comm_, root_, tag, frame);
 }
 
-bool worker_rank::test_sends() {
-  bool any = false;
+void worker_rank::send_frame(int tag, std::uint64_t id, std::vector<std::byte>& frame) {
+  seal_frame(frame, id);
   call_lock lock;
-  for (std::size_t i = 0; i < sending_.size();) {
-    if (send_done(*sending_[i])) {
-      sending_[i] = std::move(sending_.back());
-      sending_.pop_back();
-      any = true;
-    } else {
-      ++i;
-    }
-  }
-  return any;
+  send_now(comm_, root_, tag, frame);
 }
 
 bool worker_rank::setup() {
@@ -170,7 +163,7 @@ bool worker_rank::setup() {
     return false;
   if (in.tag != tag_setup)
     give_up("the root's first message has tag " + std::to_string(in.tag) + ", not setup");
-  setup_ = setup_message::decode(in.payload);
+  setup_ = setup_message::decode(in.payload());
 
   hello_message hello;
   hello.host = host_name();
@@ -204,11 +197,15 @@ bool worker_rank::setup() {
   return true;
 }
 
-std::vector<std::byte> worker_rank::execute(std::span<std::byte const> message) {
-  std::vector<std::byte> payload{static_cast<std::byte>(reply_kind::outcome)};
+// The reply frame: the header's room, the kind, then the Wire's reply.
+void worker_rank::execute(std::span<std::byte const> message,
+                          std::vector<std::byte>& frame) {
+  constexpr std::size_t start = frame_header_bytes + 1;
+  frame.assign(start, std::byte{0});
+  frame[frame_header_bytes] = static_cast<std::byte>(reply_kind::outcome);
   if (!isolated_) {
-    run_call(message, payload);
-    return payload;
+    run_call(message, frame);
+    return;
   }
   try {
     std::string const reply =
@@ -218,17 +215,17 @@ std::vector<std::byte> worker_rank::execute(std::span<std::byte const> message) 
                                  message.size()))
             .result();
     auto const* p = reinterpret_cast<std::byte const*>(reply.data());
-    payload.insert(payload.end(), p, p + reply.size());
+    frame.insert(frame.end(), p, p + reply.size());
   } catch (broken_process_pool const& e) {
-    payload.assign(1, static_cast<std::byte>(reply_kind::crashed));
-    codec_writer w(payload);
+    frame.resize(start);
+    frame[frame_header_bytes] = static_cast<std::byte>(reply_kind::crashed);
+    codec_writer w(frame);
     w.write(static_cast<std::int32_t>(e.pid()));
     w.write(static_cast<std::int32_t>(e.signal()));
     w.write(std::string(e.what()));
   } catch (...) {
-    write_exception_reply(payload, 1);
+    write_exception_reply(frame, start);
   }
-  return payload;
 }
 
 void worker_rank::runner() {
@@ -242,7 +239,8 @@ void worker_rank::runner() {
       call = std::move(calls_.front());
       calls_.pop_front();
     }
-    auto reply = execute(call.second);
+    std::vector<std::byte> reply;
+    execute(std::span<std::byte const>(call.second).subspan(frame_header_bytes), reply);
     {
       std::lock_guard lock(mutex_);
       replies_.emplace_back(call.first, std::move(reply));
@@ -289,11 +287,12 @@ int worker_rank::run() {
                   build_mismatch_ + ")");
         if (beating) {
           std::lock_guard lock(mutex_);
-          calls_.emplace_back(m.call_id, std::move(m.payload));
+          calls_.emplace_back(m.call_id, std::move(m.frame));
           ++running_;
           work_.notify_one();
         } else {
-          send(tag_reply, m.call_id, execute(m.payload));
+          execute(m.payload(), reply_);
+          send_frame(tag_reply, m.call_id, reply_);
         }
         break;
       case tag_stop:
@@ -315,7 +314,7 @@ int worker_rank::run() {
         busy = running_ > 0;
       }
       for (auto& [id, reply] : done)
-        send(tag_reply, id, reply);
+        send_frame(tag_reply, id, reply);
       did = did || !done.empty();
       auto const now = clock::now();
       if (now - last_beat >= hb) {
@@ -327,11 +326,8 @@ int worker_rank::run() {
                 std::to_string(hb.count()) +
                 " ms: it died or hangs; this rank ends so that the job does not run on");
     }
-    did = test_sends() || did;
-    if (stopping && !busy && sending_.empty()) {
+    if (stopping && !busy) {
       send(tag_stop, 0, {});
-      while (!sending_.empty())
-        test_sends();
       break;
     }
     if (did) {

@@ -41,6 +41,24 @@ void build_frame(std::vector<std::byte>& out, std::uint64_t call_id,
     std::memcpy(out.data() + frame_header_bytes, payload.data(), payload.size());
 }
 
+void seal_frame(std::vector<std::byte>& frame, std::uint64_t call_id) noexcept {
+  std::uint64_t const size = frame.size() - frame_header_bytes;
+  std::memcpy(frame.data(), &call_id, 8);
+  std::memcpy(frame.data() + 8, &size, 8);
+}
+
+void send_now(MPI_Comm comm, int dest, int tag, std::span<std::byte const> frame) {
+  std::size_t const piece = piece_bytes();
+  std::size_t offset = 0;
+  do {
+    std::size_t const n = std::min(piece, frame.size() - offset);
+    check(MPI_Send(frame.data() + offset, static_cast<int>(n), MPI_BYTE, dest,
+                   offset == 0 ? tag : tag_more, comm),
+          "MPI_Send");
+    offset += n;
+  } while (offset < frame.size());
+}
+
 void start_send(MPI_Comm comm, int dest, int tag, outgoing& out) {
   out.dest = dest;
   out.requests.clear();
@@ -101,7 +119,8 @@ bool try_receive(MPI_Comm comm, int source, incoming& in) {
   check(MPI_Improbe(source, MPI_ANY_TAG, comm, &flag, &msg, &status), "MPI_Improbe");
   if (!flag)
     return false;
-  std::vector<std::byte> bytes;
+  std::vector<std::byte>& bytes = in.frame;
+  bytes.clear();
   receive_matched(msg, status, bytes);
   in.source = status.MPI_SOURCE;
   in.tag = status.MPI_TAG;
@@ -135,7 +154,6 @@ bool try_receive(MPI_Comm comm, int source, incoming& in) {
       throw std::runtime_error("rank " + std::to_string(in.source) +
                                " sent more bytes than its frame announced");
   }
-  in.payload.assign(bytes.begin() + frame_header_bytes, bytes.end());
   return true;
 }
 

@@ -33,6 +33,15 @@ struct outgoing {
 void build_frame(std::vector<std::byte>& out, std::uint64_t call_id,
                  std::span<std::byte const> payload);
 
+/// Writes the header of a frame whose payload was appended after
+/// `frame_header_bytes` reserved bytes.
+void seal_frame(std::vector<std::byte>& frame, std::uint64_t call_id) noexcept;
+
+/// Sends a whole frame and returns when MPI is done with its bytes: at once
+/// for a small one (eager), once matched for a large one. For a worker,
+/// whose root always polls; the root never blocks so.
+void send_now(MPI_Comm comm, int dest, int tag, std::span<std::byte const> frame);
+
 /// Starts sending `out.bytes` (a whole frame) to `dest`.
 void start_send(MPI_Comm comm, int dest, int tag, outgoing& out);
 
@@ -43,12 +52,17 @@ bool send_done(outgoing& out);
 /// still read it).
 void abandon_send(outgoing& out) noexcept;
 
-/// A frame received.
+/// A frame received: the whole frame, header first, so that a receive
+/// allocates once and copies nothing.
 struct incoming {
   int source = -1;
   int tag = -1;
   std::uint64_t call_id = 0;
-  std::vector<std::byte> payload;
+  std::vector<std::byte> frame;
+
+  std::span<std::byte const> payload() const noexcept {
+    return std::span<std::byte const>(frame).subspan(frame_header_bytes);
+  }
 };
 
 /// Receives the next frame from `source` (MPI_ANY_SOURCE: any) if one has
