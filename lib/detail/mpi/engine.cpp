@@ -66,6 +66,14 @@ engine::engine(MPI_Comm comm, std::vector<int> worker_ranks, engine_config confi
     w.rank = r;
     workers_.push_back(std::move(w));
   }
+  // Every frame and every pending send asks for its worker: by rank, not
+  // by a scan of all workers per frame (a cluster has hundreds of ranks).
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    auto const r = static_cast<std::size_t>(workers_[i].rank);
+    if (by_rank_.size() <= r)
+      by_rank_.resize(r + 1, nullptr);
+    by_rank_[r] = &workers_[i];
+  }
   handshake();
   start_thread();
 }
@@ -80,10 +88,9 @@ std::string engine::where(worker const& w) const {
 }
 
 engine::worker* engine::worker_of(int rank) noexcept {
-  for (auto& w : workers_)
-    if (w.rank == rank)
-      return &w;
-  return nullptr;
+  return rank >= 0 && static_cast<std::size_t>(rank) < by_rank_.size()
+             ? by_rank_[static_cast<std::size_t>(rank)]
+             : nullptr;
 }
 
 void engine::send(worker& w, int tag, std::uint64_t id,
@@ -125,7 +132,7 @@ void engine::handshake() {
   setup.module_table = as_string(process::encode_module_table());
   setup.initializer = config_.initializer;
   setup.env = config_.env;
-  auto const payload = setup.encode();
+  auto const payload = encode_message(setup);
 
   std::string mismatch, init_error;
   worker const* bad = nullptr;
@@ -165,7 +172,7 @@ void engine::handshake() {
     worker* w = worker_of(in.source);
     if (!w || in.tag != tag_hello || w->pid != 0)
       continue; // a beat, or nothing of ours
-    auto const hello = hello_message::decode(in.payload());
+    auto const hello = decode_message<hello_message>(in.payload());
     w->host = hello.host;
     w->pid = hello.pid;
     w->heard = clock::now();
@@ -536,10 +543,8 @@ void engine::finish() noexcept {
     }
     call_lock lock;
     for (auto& out : sending_) {
-      bool to_lost = false;
-      for (auto const& w : workers_)
-        to_lost = to_lost || (w.lost && w.rank == out->dest);
-      if (to_lost)
+      worker const* to = worker_of(out->dest);
+      if (to && to->lost)
         abandon_send(*out);
       else
         while (!send_done(*out)) {

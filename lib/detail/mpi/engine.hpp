@@ -108,7 +108,8 @@ private:
 
   MPI_Comm comm_;
   engine_config const config_;
-  std::vector<worker> workers_;
+  std::vector<worker> workers_;  // not resized after construction
+  std::vector<worker*> by_rank_; // rank -> its worker, or null
 
   // backlog_, shutdown_, broken_: held for a queue operation, by submitters
   // and the thread, up to a few hundred thousand times a second; a

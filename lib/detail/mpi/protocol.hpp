@@ -60,9 +60,6 @@ struct setup_message {
   std::string module_table;
   std::string initializer; // a call message, or empty
   std::vector<std::pair<std::string, std::string>> env;
-
-  std::vector<std::byte> encode() const;
-  static setup_message decode(std::span<std::byte const> bytes);
 };
 
 struct hello_message {
@@ -70,10 +67,25 @@ struct hello_message {
   std::int32_t pid = 0;
   std::string build_mismatch;    // empty: the root's build
   std::string initializer_error; // empty: ran, or none
-
-  std::vector<std::byte> encode() const;
-  static hello_message decode(std::span<std::byte const> bytes);
 };
+
+/// A setup or a hello as bytes: aggregates, so cf::codec writes them field by
+/// field (Boost.PFR), and reads them back whole or throws codec_error.
+template <class Message>
+std::vector<std::byte> encode_message(Message const& m) {
+  std::vector<std::byte> out;
+  codec_writer(out).write(m);
+  return out;
+}
+
+template <class Message>
+Message decode_message(std::span<std::byte const> bytes) {
+  codec_reader r(bytes);
+  auto m = r.template read<Message>();
+  if (r.remaining() != 0)
+    throw codec_error("an MPI executor's setup or hello has bytes after its end");
+  return m;
+}
 
 struct crash_report {
   std::int32_t pid = 0;

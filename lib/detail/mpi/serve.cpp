@@ -163,7 +163,7 @@ bool worker_rank::setup() {
     return false;
   if (in.tag != tag_setup)
     give_up("the root's first message has tag " + std::to_string(in.tag) + ", not setup");
-  setup_ = setup_message::decode(in.payload());
+  setup_ = decode_message<setup_message>(in.payload());
 
   hello_message hello;
   hello.host = host_name();
@@ -193,7 +193,7 @@ bool worker_rank::setup() {
     }
   }
   build_mismatch_ = hello.build_mismatch;
-  send(tag_hello, 0, hello.encode());
+  send(tag_hello, 0, encode_message(hello));
   return true;
 }
 
