@@ -28,6 +28,13 @@
 #error "concurrent-futures needs C++20 (-std=c++20)"
 #endif
 
+// A task's exception is the future's result, so the library cannot work
+// without them; say so before the first throw in a header fails obscurely.
+#if !defined(__cpp_exceptions) && !defined(__EXCEPTIONS) && !defined(_CPPUNWIND)
+#error "concurrent-futures needs C++ exceptions (remove -fno-exceptions): a future \
+carries its task's exception, and result() rethrows it"
+#endif
+
 /// Python's `concurrent.futures` on Boost.Asio. Users write
 /// `namespace cf = concurrent::futures;`.
 namespace concurrent::futures {

@@ -272,46 +272,51 @@ protected:
   /// `task_node::remote` (see `detail/remote_seam.hpp`).
   virtual bool calls_cross_processes() const noexcept { return false; }
 
-  // What the public templates do, for a derived executor that adds checks
-  // (`Seam` as there).
+  /// What `submit(after, ...)` does, for a derived executor that checks a
+  /// call before it is queued (`remote_executor` checks codecs); `rank` is
+  /// the priority, `Seam` as in `submit`.
   template <class Seam, class Parents, class F, class... Args>
   auto submit_after(int rank, after_t<Parents> parents, F&& fn, Args&&... args) {
-    using task_type =
-        detail::dependent_task<Parents, std::decay_t<F>, std::decay_t<Args>...>;
-    using R = typename task_type::call::result_type;
-    // Checked now: the task is queued only when its parents are done.
-    if (calls_cross_processes())
-      detail::wire_seam<Seam>::template require<task_type>();
-    auto* task = new task_type(dependents_, std::move(parents).release(),
-                               std::forward<F>(fn), std::forward<Args>(args)...);
-    auto f = detail::future_access::adopt<R>(task);
-    task->priority = rank;
-    task->remote = detail::wire_seam<Seam>::template ops<task_type>();
-    task->start();
-    return f;
+    if constexpr (detail::check_dependent_call<
+                      F, typename detail::parents_traits<Parents>::values, Args...>()) {
+      using task_type =
+          detail::dependent_task<Parents, std::decay_t<F>, std::decay_t<Args>...>;
+      using R = typename task_type::call::result_type;
+      // Checked now: the task is queued only when its parents are done.
+      if (calls_cross_processes())
+        detail::wire_seam<Seam>::template require<task_type>();
+      auto* task = new task_type(dependents_, std::move(parents).release(),
+                                 std::forward<F>(fn), std::forward<Args>(args)...);
+      auto f = detail::future_access::adopt<R>(task);
+      task->priority = rank;
+      task->remote = detail::wire_seam<Seam>::template ops<task_type>();
+      task->start();
+      return f;
+    }
   }
 
+  /// What `submit(fn, args...)` and `submit(priority, ...)` do, for a
+  /// derived executor that checks a call first; `rank` is the priority.
   template <class Seam, class F, class... Args>
   auto submit_ranked(int rank, F&& fn, Args&&... args) {
-    static_assert(std::invocable<std::decay_t<F>, std::decay_t<Args>...>,
-                  "submit(fn, args...): fn cannot be called with these arguments; "
-                  "they are decay-copied and passed as rvalues (std::ref passes a "
-                  "reference)");
-    using R = detail::call_result_t<F, Args...>;
-    using task_type = detail::call_task<R, F, Args...>;
-    auto* task = new task_type(std::forward<F>(fn), std::forward<Args>(args)...);
-    auto f = detail::future_access::adopt<R>(task);
-    task->priority = rank;
-    task->remote = detail::wire_seam<Seam>::template ops<task_type>();
-    try {
-      enqueue(*task);
-    } catch (...) {
-      task->abandon(nullptr);
-      throw;
+    if constexpr (detail::check_submit_call<F, Args...>()) {
+      using R = detail::call_result_t<F, Args...>;
+      using task_type = detail::call_task<R, F, Args...>;
+      auto* task = new task_type(std::forward<F>(fn), std::forward<Args>(args)...);
+      auto f = detail::future_access::adopt<R>(task);
+      task->priority = rank;
+      task->remote = detail::wire_seam<Seam>::template ops<task_type>();
+      try {
+        enqueue(*task);
+      } catch (...) {
+        task->abandon(nullptr);
+        throw;
+      }
+      return f;
     }
-    return f;
   }
 
+  /// What every `map` does: chunks the inputs when calls cross processes.
   template <class Seam, class F, class... Rs>
   auto map_impl(map_options const& options, F&& fn, Rs&&... ranges) {
     static_assert(

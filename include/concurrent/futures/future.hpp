@@ -318,7 +318,13 @@ public:
    */
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(signature) Token>
   auto async_wait(Token&& token) const& {
-    static_assert(std::is_void_v<T> || std::is_copy_constructible_v<T>,
+    // Asio asks whether `f` is an operation by calling it with a probe
+    // token; `co_await f` then says its own, more precise, message first.
+    static_assert(std::is_void_v<T> || std::is_copy_constructible_v<T> ||
+                      std::is_same_v<std::decay_t<Token>,
+                                     boost::asio::detail::async_operation_probe> ||
+                      std::is_same_v<std::decay_t<Token>,
+                                     boost::asio::detail::completion_signature_probe>,
                   "async_wait on an lvalue cf::future<T> copies the value, and T is "
                   "move-only: call std::move(f).async_wait(token), which moves the "
                   "value out (that consumer must be the future's only one)");

@@ -15,6 +15,7 @@
 #include <concurrent/futures/detail/wire/seam.hpp>
 #include <concurrent/futures/executor.hpp>
 
+#include <concepts>
 #include <cstddef>
 #include <exception>
 #include <string>
@@ -164,12 +165,33 @@ private:
   // result) before anything is queued.
   template <class Seam, std::size_t... I, class F, class... Args>
   auto submit_remote(int rank, std::index_sequence<I...>, F&& fn, Args&&... args) {
-    using call = detail::bound_call<
-        F, typename detail::wire_argument<std::decay_t<F>, I, Args>::type...>;
-    detail::call_wire<call>::require();
-    return submit_ranked<Seam>(
-        rank, std::forward<F>(fn),
-        detail::as_wire_argument<F, I>(std::forward<Args>(args))...);
+    if constexpr (check_remote_call<F, typename detail::wire_argument<std::decay_t<F>, I,
+                                                                      Args>::type...>()) {
+      using call = detail::bound_call<
+          F, typename detail::wire_argument<std::decay_t<F>, I, Args>::type...>;
+      detail::call_wire<call>::require();
+      return submit_ranked<Seam>(
+          rank, std::forward<F>(fn),
+          detail::as_wire_argument<F, I>(std::forward<Args>(args))...);
+    }
+  }
+
+  // As `detail::check_submit_call`, but std::ref is no answer here: the
+  // call runs in another address space.
+  template <class F, class... Args>
+  static consteval bool check_remote_call() {
+    constexpr bool by_value = std::invocable<std::decay_t<F>, std::decay_t<Args>...>;
+    constexpr bool by_reference =
+        std::invocable<std::decay_t<F>&, std::decay_t<Args>&...>;
+    static_assert(by_value || !by_reference,
+                  "submit(fn, args...): fn takes an argument by non-const reference, "
+                  "and the call runs in another process, which cannot change the "
+                  "caller's variable: take the parameter by value and return what "
+                  "the call computes");
+    static_assert(by_value || by_reference,
+                  "submit(fn, args...): fn cannot be called with these arguments "
+                  "(each converted to its parameter's type where that has a codec)");
+    return by_value;
   }
 
   // The parents' values come first in the call, so an argument's parameter

@@ -168,15 +168,28 @@ struct parents_traits<std::vector<Future>> {
   static std::size_t size(std::vector<Future> const& ps) noexcept { return ps.size(); }
 };
 
+/// Whether a dependent call can be made, checked where it is submitted (as
+/// `check_submit_call`): the message is then the only error.
+template <class F, class Values, class... Args>
+struct dependent_check;
+template <class F, class... Vs, class... Args>
+struct dependent_check<F, std::tuple<Vs...>, Args...> {
+  static constexpr bool value =
+      std::invocable<std::decay_t<F>, Vs&..., std::decay_t<Args>...>;
+  static_assert(
+      value, "submit(cf::after(parents...), fn, args...): fn cannot be called with the "
+             "parents' values (each as `T const&`, none for a future<void>; a "
+             "std::vector<T> for a list of futures) followed by args");
+};
+template <class F, class Values, class... Args>
+consteval bool check_dependent_call() {
+  return dependent_check<F, Values, Args...>::value;
+}
+
 template <class F, class Values, class... Args>
 struct dependent_result;
 template <class F, class... Vs, class... Args>
 struct dependent_result<F, std::tuple<Vs...>, Args...> {
-  static_assert(
-      std::invocable<std::decay_t<F>, Vs&..., std::decay_t<Args>...>,
-      "submit(cf::after(parents...), fn, args...): fn cannot be called with the "
-      "parents' values (each as `T const&`, none for a future<void>; a "
-      "std::vector<T> for a list of futures) followed by args");
   using type = std::remove_cvref_t<
       std::invoke_result_t<std::decay_t<F>, Vs&..., std::decay_t<Args>...>>;
 };

@@ -10,6 +10,7 @@
 #include <concurrent/futures/detail/shared_state.hpp>
 #include <concurrent/futures/future.hpp>
 
+#include <concepts>
 #include <exception>
 #include <functional>
 #include <tuple>
@@ -67,6 +68,25 @@ protected:
 template <class F, class... Args>
 using call_result_t =
     std::remove_cvref_t<std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>>;
+
+/// Whether `submit(fn, args...)` can call `fn` with its decay-copied
+/// arguments. The static_asserts say why not; callers then instantiate
+/// nothing else, so the message is the only error a user reads.
+template <class F, class... Args>
+consteval bool check_submit_call() {
+  constexpr bool by_value = std::invocable<std::decay_t<F>, std::decay_t<Args>...>;
+  // Callable with lvalues only: a parameter taken by non-const reference.
+  constexpr bool by_reference = std::invocable<std::decay_t<F>&, std::decay_t<Args>&...>;
+  static_assert(by_value || !by_reference,
+                "submit(fn, args...): fn takes an argument by non-const reference, "
+                "but submit copies the arguments into the task: pass std::ref(x) to "
+                "share x (it must outlive the call), or take the parameter by value");
+  static_assert(by_value || by_reference,
+                "submit(fn, args...): fn cannot be called with these arguments; "
+                "they are decay-copied and passed as rvalues (std::ref passes a "
+                "reference)");
+  return by_value;
+}
 
 /// `fn(args...)`, decay-copied, waiting to be called once: what a
 /// `basic_call_task` runs for a plain submit.
