@@ -7,7 +7,9 @@
 #ifndef CONCURRENT_FUTURES_HPP
 #define CONCURRENT_FUTURES_HPP
 
-/// Python's `concurrent.futures` on Boost.Asio: everything in one include.
+/// @file
+/// Python's `concurrent.futures` on Boost.Asio: everything in one include
+/// (the MPI executors have theirs, `<concurrent/futures/mpi.hpp>`).
 
 #include <concurrent/futures/after.hpp>
 #include <concurrent/futures/as_completed.hpp>

@@ -24,14 +24,19 @@ namespace concurrent::futures {
  * `Parents` is either `std::tuple<future<T>...>` (a fixed list, possibly of
  * different types) or `std::vector<future<T>>` / `std::vector<any_future>`
  * (a list made at run time).
+ *
+ * @par Thread Safety
+ * As the futures it holds; an executor takes it over when submitting.
  */
 template <class Parents>
 class after_t {
 public:
+  /// Holds `parents`; `cf::after(...)` checks them first.
   explicit after_t(Parents parents) : parents_(std::move(parents)) {}
 
   /// The parent futures, in the order given.
   Parents const& parents() const noexcept { return parents_; }
+  /// Moves the parents out, for the executor that takes them over.
   Parents&& release() && noexcept { return std::move(parents_); }
 
 private:

@@ -110,6 +110,11 @@ private:
 
 } // namespace detail
 
+namespace detail {
+template <class Future>
+struct initiate_next;
+} // namespace detail
+
 /// Yields futures as they finish (Python's `concurrent.futures.as_completed`).
 /**
  * A single-pass range over the distinct futures of the input: those already
@@ -132,11 +137,6 @@ private:
  *   std::cout << f.result() << '\n';
  * @endcode
  */
-namespace detail {
-template <class Future>
-struct initiate_next;
-} // namespace detail
-
 template <class Future>
 class as_completed {
   static_assert(future_handle<Future>,
@@ -148,10 +148,13 @@ public:
   explicit as_completed(R&& futures, timeout_type timeout = {})
       : as_completed(detail::unique_futures<Future>(std::forward<R>(futures)), timeout) {}
 
+  /// `cf::as_completed({f, g, h}, 5s)`: as the range constructor.
   as_completed(std::initializer_list<Future> futures, timeout_type timeout = {})
       : as_completed(detail::unique_futures<Future>(futures), timeout) {}
 
+  /// Moves the watch; a pending `async_next` must not be in flight.
   as_completed(as_completed&&) noexcept = default;
+  /// Moves the watch; a pending `async_next` must not be in flight.
   as_completed& operator=(as_completed&&) noexcept = default;
 
   /// The next future to settle, or empty at the end.
@@ -195,6 +198,10 @@ public:
    * `async_next`, not the futures, was cancelled; no future is lost: the
    * next call returns the one that would have been returned.
    *
+   * @par Thread Safety
+   * One consumer at a time, as `next()`; the futures may complete on any
+   * thread. Cancellation must be emitted on the handler's executor.
+   *
    * @code
    * cf::as_completed pending(futs);
    * while (auto f = co_await pending.async_next(asio::use_awaitable))
@@ -211,15 +218,23 @@ public:
         detail::initiate_next<Future>{}, token, queue_.get(), futures_.data(), deadline_);
   }
 
+  /// The input iterator of the range: it shares the range's position, so
+  /// copies advance together.
   class iterator {
   public:
+    ///@{
+    /// An input iterator's traits: it yields `Future&`.
     using value_type = Future;
     using difference_type = std::ptrdiff_t;
     using reference = Future&;
+    ///@}
 
+    /// An iterator at no range, equal to the end.
     iterator() = default;
 
+    /// The current future; valid until the range advances.
     Future& operator*() const noexcept { return *owner_->current_; }
+    /// The current future; valid until the range advances.
     Future* operator->() const noexcept { return &*owner_->current_; }
 
     /// Waits for the next future; may throw timeout_error.
@@ -227,6 +242,7 @@ public:
       owner_->advance();
       return *this;
     }
+    /// As `++it`; returns nothing, as a single-pass iterator may.
     void operator++(int) { ++*this; }
 
     friend bool operator==(iterator const& it, std::default_sentinel_t) noexcept {
@@ -245,6 +261,7 @@ public:
     advance();
     return iterator(this);
   }
+  /// The end: reached once every future was yielded, or after a timeout.
   std::default_sentinel_t end() const noexcept { return {}; }
 
 private:
@@ -265,6 +282,7 @@ private:
   bool started_ = false;
 };
 
+/// Deduces the future type from the range: `cf::as_completed(futs)`.
 template <future_range R>
 as_completed(R&&, timeout_type = {})
     -> as_completed<std::remove_cvref_t<std::ranges::range_value_t<R>>>;

@@ -158,6 +158,9 @@ constexpr void require_codable() noexcept;
 
 /// Appends encoded values to a byte buffer it does not own.
 /**
+ * @par Thread Safety
+ * One thread at a time, as the buffer it writes to.
+ *
  * @par Exception Safety
  * Only what the buffer's growth throws. If an `encode` throws part way, the
  * bytes it appended stay in the buffer.
@@ -215,6 +218,9 @@ private:
  * inserting its keys costs: quadratic for keys that all collide under its
  * hash, as building it was for the sender. Malformed input of any kind is a
  * `codec_error`.
+ *
+ * @par Thread Safety
+ * One thread at a time; several readers may read one buffer at once.
  */
 class codec_reader {
 public:
@@ -309,6 +315,9 @@ public:
 
 private:
   // One level of nesting, for as long as a class value is being decoded.
+  // (Hidden from Doxygen 1.9.4, which links a class's summary to the
+  // section of its private nested classes that it does not write.)
+  /// @cond
   class nested {
   public:
     explicit nested(codec_reader& r) : depth_(r.depth_) {
@@ -324,6 +333,7 @@ private:
   private:
     std::size_t& depth_;
   };
+  /// @endcond
 
   void check(std::size_t n) const {
     if (n > remaining()) {

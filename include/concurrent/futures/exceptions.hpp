@@ -24,7 +24,10 @@ namespace concurrent::futures {
  */
 class CONCURRENT_FUTURES_DECL error : public std::exception {
 public:
+  /// An error whose `what()` is `what_arg`; the derived classes inherit it
+  /// for a message of their own.
   explicit error(std::string const& what_arg);
+  /// An error whose `what()` is `what_arg`.
   explicit error(char const* what_arg);
 
   /// The message; never empty.
@@ -42,6 +45,7 @@ private:
  */
 class CONCURRENT_FUTURES_DECL cancelled_error : public error {
 public:
+  /// "the future was cancelled before it ran (by ...)", naming the ways.
   cancelled_error();
   using error::error;
 };
@@ -54,6 +58,7 @@ public:
  */
 class CONCURRENT_FUTURES_DECL timeout_error : public error {
 public:
+  /// "the future did not finish within the timeout".
   timeout_error();
   using error::error;
 };
@@ -84,6 +89,7 @@ public:
  */
 class CONCURRENT_FUTURES_DECL broken_thread_pool : public broken_executor {
 public:
+  /// Python's message, without the initializer's.
   broken_thread_pool();
   using broken_executor::broken_executor;
 };
@@ -107,8 +113,11 @@ public:
   explicit broken_process_pool(std::string const& what_arg, int pid = 0, int signal = 0,
                                int exit_status = -1);
 
+  /// The worker that ended; 0 when none did (a `submit` on a broken pool).
   int pid() const noexcept { return pid_; }
+  /// The signal that killed it, 0 if none did.
   int signal() const noexcept { return signal_; }
+  /// Its exit status when no signal killed it; -1 if unknown.
   int exit_status() const noexcept { return exit_status_; }
 
 private:
@@ -135,9 +144,13 @@ public:
   explicit broken_mpi_pool(std::string const& what_arg, int rank = -1,
                            std::string host = {}, int pid = 0, int signal = 0);
 
+  /// The worker rank that was lost; -1 if none is known.
   int rank() const noexcept { return rank_; }
+  /// That rank's host name; empty if unknown.
   std::string const& host() const noexcept;
+  /// The process that died; 0 if none did or it is unknown (a silent rank).
   int pid() const noexcept { return pid_; }
+  /// The signal that killed it, 0 if none did or it is unknown.
   int signal() const noexcept { return signal_; }
 
 private:
@@ -159,6 +172,7 @@ private:
  */
 class CONCURRENT_FUTURES_DECL remote_error : public std::runtime_error {
 public:
+  /// From a worker process of a process pool.
   remote_error(std::string const& type_name, std::string const& message, int pid);
   /// From a rank of an MPI executor (`rank` -1: a local worker process).
   remote_error(std::string const& type_name, std::string const& message, int pid,

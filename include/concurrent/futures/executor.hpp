@@ -42,6 +42,7 @@ inline constexpr bool is_priority_v = false;
  * never preempt a running call.
  */
 struct priority {
+  /// Higher starts first; 0 is a plain `submit`'s.
   int value = 0;
 };
 
@@ -76,6 +77,8 @@ class CONCURRENT_FUTURES_DECL executor {
 public:
   executor(executor const&) = delete;
   executor& operator=(executor const&) = delete;
+  /// Virtual, so a pool may be owned through this base; the pool's own
+  /// destructor shuts it down first.
   virtual ~executor();
 
   /// Schedules `fn(args...)` and returns its future.
@@ -106,6 +109,7 @@ public:
    *
    * @param p The call's priority; any `int`, negative ones after the
    * default 0.
+   * @param fn, args The call, as `submit(fn, args...)`.
    * @returns A `future<R>`, as `submit`.
    * @throws What `submit` throws; std::bad_alloc if the queue cannot make
    * room for a priority it does not hold yet (the call is then not queued).
@@ -254,6 +258,7 @@ public:
   }
 
 protected:
+  /// For derived executors: one with no dependent task yet.
   executor();
 
   /// For `shutdown`: stops taking dependent tasks, cancels the waiting ones

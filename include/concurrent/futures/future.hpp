@@ -145,6 +145,7 @@ class future {
                 "cf::future<T> needs an unqualified T");
 
 public:
+  /// The result's type, `T`.
   using value_type = T;
 
   /// A future with no state; `valid()` is false and every other member
@@ -272,6 +273,7 @@ public:
   /// or `void(std::exception_ptr)` for `future<void>`.
   using signature = typename detail::future_signature<T>::type;
 
+  ///@{
   /// Waits asynchronously: an Asio operation that completes when the future
   /// finishes or is cancelled.
   /**
@@ -337,11 +339,17 @@ public:
     return boost::asio::async_initiate<Token, signature>(
         detail::initiate_future_wait<T>{}, token, std::move(*this), true);
   }
+  ///@}
 
+  ///@{
   /// The future as an Asio asynchronous operation: `f(token)` is
   /// `f.async_wait(token)`, so `co_await f` works in an `asio::awaitable`
   /// (resuming on the coroutine's executor) and so does
   /// `asio::experimental::make_parallel_group(f, ...)`.
+  /**
+   * On an rvalue the value is moved out, as `std::move(f).async_wait`.
+   * Completion signature, cancellation and thread safety: `async_wait`'s.
+   */
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(signature) Token>
   auto operator()(Token&& token) const& {
     return async_wait(std::forward<Token>(token));
@@ -351,7 +359,9 @@ public:
   auto operator()(Token&& token) && {
     return std::move(*this).async_wait(std::forward<Token>(token));
   }
+  ///@}
 
+  ///@{
   /// Awaits the future from any C++20 coroutine type that is not Asio's.
   /**
    * The coroutine resumes in the thread that completes the future (a pool
@@ -368,6 +378,7 @@ public:
   auto operator co_await() && {
     return detail::future_awaiter<T>(std::move(*this), true);
   }
+  ///@}
 
   /// For executors: pending -> running (true), or cancelled -> cancelled
   /// and notified (false).
@@ -417,21 +428,30 @@ private:
  */
 class any_future {
 public:
+  /// A future with no state, as `future<T>()`.
   any_future() noexcept = default;
 
+  /// Shares `f`'s state; implicit, so a `future<T>` goes where an
+  /// `any_future` is expected.
   template <class T>
   any_future(future<T> const& f) noexcept // NOLINT: implicit by design
       : state_(f.state_) {}
 
+  /// True unless default-constructed or moved from.
   bool valid() const noexcept { return state_ != nullptr; }
+  /// As `future<T>::cancel()`.
   bool cancel() const { return get().cancel(); }
+  /// As `future<T>::cancelled()`.
   bool cancelled() const { return get().cancelled(); }
+  /// As `future<T>::running()`.
   bool running() const { return get().running(); }
+  /// As `future<T>::done()`.
   bool done() const { return get().done(); }
 
   /// Waits; throws as `future<T>::result()` would, returns nothing.
   void result(timeout_type timeout = {}) const { get().await_outcome(timeout); }
 
+  /// As `future<T>::exception()`: waits, then the task's exception or null.
   std::exception_ptr exception(timeout_type timeout = {}) const {
     return get().await_exception(timeout);
   }
@@ -448,6 +468,7 @@ public:
       n->run_inline(s);
   }
 
+  /// For executors: as `future<T>::set_running_or_notify_cancel()`.
   bool set_running_or_notify_cancel() const {
     return get().set_running_or_notify_cancel();
   }
@@ -464,6 +485,7 @@ public:
     return a.state_ == b.state_;
   }
 
+  /// Python's repr, as `future<T>::repr()`.
   std::string repr() const {
     return state_ ? state_->repr() : std::string("<future without state>");
   }

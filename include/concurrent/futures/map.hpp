@@ -154,9 +154,12 @@ decltype(auto) take_value(future<T>& f) {
 template <class T>
 class map_range {
 public:
+  /// What the range yields: `T`, or `std::monostate` for `void`.
   using value_type = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
+  /// Moves the results to come; `other` is then empty.
   map_range(map_range&&) noexcept = default;
+  /// Cancels this range's tasks not started, then takes over `other`'s.
   map_range& operator=(map_range&& other) noexcept {
     if (this != &other) {
       cancel_pending();
@@ -171,17 +174,26 @@ public:
     return *this;
   }
 
+  /// Cancels the tasks not started; running ones finish unobserved.
   ~map_range() { cancel_pending(); }
 
+  /// The input iterator of the range: it shares the range's position, so
+  /// copies advance together.
   class iterator {
   public:
+    ///@{
+    /// An input iterator's traits: it yields `value_type&`.
     using value_type = map_range::value_type;
     using difference_type = std::ptrdiff_t;
     using reference = value_type&;
+    ///@}
 
+    /// An iterator at no range, equal to the end.
     iterator() = default;
 
+    /// The current result; the range owns it until it advances.
     value_type& operator*() const noexcept { return *owner_->current_; }
+    /// The current result; the range owns it until it advances.
     value_type* operator->() const noexcept { return &*owner_->current_; }
 
     /// Waits for the next result; may throw the task's exception or
@@ -190,6 +202,7 @@ public:
       owner_->advance();
       return *this;
     }
+    /// As `++it`; returns nothing, as a single-pass iterator may.
     void operator++(int) { ++*this; }
 
     friend bool operator==(iterator const& it, std::default_sentinel_t) noexcept {
@@ -208,6 +221,7 @@ public:
     advance();
     return iterator(this);
   }
+  /// The end: after the last result, or after a failure or a timeout.
   std::default_sentinel_t end() const noexcept { return {}; }
 
   /// Tasks submitted and not yet yielded.

@@ -7,6 +7,7 @@
 #ifndef CONCURRENT_FUTURES_MPI_HPP
 #define CONCURRENT_FUTURES_MPI_HPP
 
+/// @file
 /// The MPI executors (target `concurrent::futures_mpi`): the process pool's
 /// futures across machines.
 #include <concurrent/futures/mpi_comm_executor.hpp>

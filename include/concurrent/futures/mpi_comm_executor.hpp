@@ -110,7 +110,11 @@ struct mpi_comm_options {
  */
 class CONCURRENT_FUTURES_DECL mpi_comm_executor : public mpi_executor_base {
 public:
+  /// Collective over `options.comm`: on the root, returns once every worker
+  /// has checked its build and run the initializer; on the others, serves
+  /// until the root shuts down.
   explicit mpi_comm_executor(mpi_comm_options options = {});
+  /// On the root, `shutdown(true)`; the workers were told to stop.
   ~mpi_comm_executor() override;
 
   /// True on the rank that submits.

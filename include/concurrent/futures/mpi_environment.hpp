@@ -46,11 +46,20 @@ namespace concurrent::futures {
  *
  * @throws std::runtime_error when MPI provides a thread level below
  * `MPI_THREAD_SERIALIZED`, naming the level.
+ *
+ * @par Thread Safety
+ * One per program, made on `main`'s thread before any other thread uses
+ * MPI; its accessors may be called from any thread.
  */
 class CONCURRENT_FUTURES_DECL mpi_environment {
 public:
+  /// Initializes MPI with `main`'s arguments, which MPI may edit; in a
+  /// spawned worker, serves and never returns.
   mpi_environment(int& argc, char**& argv);
+  /// As above, without the program's arguments.
   mpi_environment();
+  /// Finalizes MPI if this object initialized it; `MPI_Abort` if a rank was
+  /// lost.
   ~mpi_environment();
 
   mpi_environment(mpi_environment const&) = delete;

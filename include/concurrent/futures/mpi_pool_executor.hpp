@@ -82,7 +82,10 @@ struct mpi_pool_options {
  */
 class CONCURRENT_FUTURES_DECL mpi_pool_executor : public mpi_executor_base {
 public:
+  /// Spawns the workers and returns once each has checked its build and
+  /// run the initializer.
   explicit mpi_pool_executor(mpi_pool_options options = {});
+  /// `shutdown(true)`; the workers end.
   ~mpi_pool_executor() override;
 };
 

@@ -41,8 +41,11 @@ public:
   /// A promise with a new, pending state.
   promise() : state_(new detail::shared_state<T>()) {}
 
+  /// Takes over `other`'s right to complete; `other` then has no state.
   promise(promise&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
 
+  /// Abandons this promise's state (as the destructor does), then takes
+  /// over `other`'s.
   promise& operator=(promise&& other) noexcept {
     if (this != &other) {
       abandon();
@@ -51,6 +54,8 @@ public:
     return *this;
   }
 
+  /// Completes a state still pending with `std::future_error`
+  /// (broken promise).
   ~promise() { abandon(); }
 
   /// A future sharing this promise's state; may be called any number of

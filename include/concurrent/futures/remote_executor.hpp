@@ -39,8 +39,14 @@ namespace concurrent::futures {
  */
 class process_initializer {
 public:
+  /// No initializer.
   process_initializer() = default;
 
+  /// Encodes `fn(args...)` for the workers to run.
+  /**
+   * @throws What a codec throws; a callable or an argument without a codec
+   * is a compile error naming it.
+   */
   template <class F, class... Args>
   requires(!std::is_same_v<std::remove_cvref_t<F>, process_initializer>)
       process_initializer(F&& fn,
@@ -50,7 +56,9 @@ public:
            std::forward<Args>(args)...);
   }
 
+  /// True if there is an initializer to run.
   explicit operator bool() const noexcept { return !message_.empty(); }
+  /// The encoded call, as a worker receives it.
   std::vector<std::byte> const& message() const noexcept { return message_; }
 
 private:
@@ -156,6 +164,7 @@ public:
   using executor::map;
 
 protected:
+  /// For the executors whose calls cross processes.
   remote_executor() = default;
 
   bool calls_cross_processes() const noexcept final { return true; }

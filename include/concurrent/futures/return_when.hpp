@@ -21,8 +21,11 @@ enum class return_when {
   all_completed,
 };
 
+/// Python's `FIRST_COMPLETED`: `cf::first_completed`.
 inline constexpr return_when first_completed = return_when::first_completed;
+/// Python's `FIRST_EXCEPTION`: `cf::first_exception`.
 inline constexpr return_when first_exception = return_when::first_exception;
+/// Python's `ALL_COMPLETED`: `cf::all_completed`.
 inline constexpr return_when all_completed = return_when::all_completed;
 
 } // namespace concurrent::futures

@@ -55,6 +55,9 @@ default_executor(boost::asio::execution_context& context);
  * destroyed, waiting for its tasks.
  *
  * @throws std::invalid_argument if `executor` is null.
+ * @par Thread Safety
+ * Safe to call from any thread, also while others use the default
+ * executor: they keep the one they already hold.
  */
 CONCURRENT_FUTURES_DECL void
 set_default_executor(boost::asio::execution_context& context,
@@ -63,6 +66,10 @@ set_default_executor(boost::asio::execution_context& context,
 /// Shuts down the default executor of `context` and waits for its tasks
 /// (asyncio's `shutdown_default_executor`); later use throws. Blocks: call
 /// it from outside the context's threads, or through `to_thread`.
+/**
+ * @par Thread Safety
+ * Safe to call from any thread; idempotent.
+ */
 CONCURRENT_FUTURES_DECL void
 shutdown_default_executor(boost::asio::execution_context& context);
 
@@ -88,6 +95,7 @@ shutdown_default_executor(boost::asio::execution_context& context);
  * move-only results work; `fn` and `args` may be move-only too.
  *
  * @param executor Any executor of this library (`cf::executor`).
+ * @param fn, args The call, decay-copied as `executor.submit` takes them.
  * @returns `cf::future<R>`, R the call's decayed result type.
  * @par Thread Safety
  * As `executor.submit`: safe from any thread.
@@ -139,6 +147,9 @@ struct is_future_initiation<initiate_run_in_executor<Executor, Seam>> : std::tru
  *
  * @throws What `executor.submit` throws, from the initiation.
  *
+ * @par Thread Safety
+ * As `executor.submit`: safe from any thread.
+ *
  * @code
  * cf::async_run_in_executor(pool, [] { return count_primes(1'000'000); },
  *     asio::bind_executor(ioc, [](std::exception_ptr e, int n) { ... }));
@@ -184,6 +195,10 @@ boost::asio::awaitable<call_result_t<Fn, Args...>> run_on_default(Fn fn, Args...
  * @returns `asio::awaitable<R>`; throws `fn`'s exception, `cancelled_error`
  * if the coroutine is cancelled before `fn` starts, or what
  * `default_executor` throws.
+ *
+ * @par Per-Operation Cancellation
+ * As `run_in_executor`: cancelling the awaiting coroutine cancels `fn` if it
+ * has not started; a running `fn` finishes and its result is dropped.
  *
  * @code
  * std::string text = co_await cf::to_thread(read_file, "big.log");

@@ -136,10 +136,10 @@ private:
   std::shared_ptr<detail::thread_pool_core> core_;
 };
 
-/// Reports an exception that escaped an Asio handler on a pool thread.
 namespace detail {
+/// Reports an exception that escaped an Asio handler on a pool thread.
 CONCURRENT_FUTURES_DECL void report_handler_exception(std::exception_ptr e) noexcept;
-}
+} // namespace detail
 
 template <class Function, class Allocator>
 class thread_pool_executor::handler_task final : public detail::task_node {
@@ -195,6 +195,10 @@ private:
  * `outstanding_work.tracked` / `untracked`; `relationship.fork` /
  * `continuation`; `allocator(a)` for the per-handler node; and the queries
  * `context`, `mapping` (thread) and `occupancy` (max_workers).
+ *
+ * @par Thread Safety
+ * Distinct objects: safe. Shared objects: every const member function may
+ * be called concurrently, as for any Asio executor.
  */
 template <class Allocator, unsigned Bits>
 class thread_pool_executor::basic_executor_type {
@@ -218,6 +222,9 @@ class thread_pool_executor::basic_executor_type {
   }
 
 public:
+  ///@{
+  /// Copies refer to the same pool; a tracked copy counts as outstanding
+  /// work until destroyed, a moved-from one no longer does.
   basic_executor_type(basic_executor_type const& other) noexcept
       : pool_(other.pool_), allocator_(other.allocator_) {
     if constexpr ((Bits & outstanding_work_tracked) != 0)
@@ -255,8 +262,12 @@ public:
     }
     return *this;
   }
+  ///@}
 
   // --- require ---
+  ///@{
+  /// Asio's `require`: a copy of this executor with the property set (see
+  /// the class for what each means here).
   constexpr auto require(boost::asio::execution::blocking_t::possibly_t) const {
     return with<Bits & ~blocking_never>(allocator_);
   }
@@ -282,8 +293,12 @@ public:
   constexpr auto require(boost::asio::execution::allocator_t<void>) const {
     return with<Bits, std::allocator<void>>(std::allocator<void>());
   }
+  ///@}
 
   // --- query ---
+  ///@{
+  /// Asio's `query`: the property's current value; `context` is the pool,
+  /// `occupancy` its `max_workers()`.
   static constexpr boost::asio::execution::mapping_t
   query(boost::asio::execution::mapping_t) noexcept {
     return boost::asio::execution::mapping.thread;
@@ -323,6 +338,7 @@ public:
   std::size_t query(boost::asio::execution::occupancy_t) const noexcept {
     return static_cast<std::size_t>(pool_->max_workers());
   }
+  ///@}
 
   /// True if the calling thread is one of the pool's workers.
   bool running_in_this_thread() const noexcept { return pool_->running_in_this_thread(); }
@@ -358,6 +374,10 @@ public:
   }
 
   // --- Networking TS executor requirements, for older Asio code paths ---
+  ///@{
+  /// The Networking TS executor interface, which older Asio code paths
+  /// use: `dispatch` may run `f` inline on a pool thread, `post` and `defer`
+  /// queue it.
   thread_pool_executor& context() const noexcept { return *pool_; }
   void on_work_started() const noexcept { pool_->work_started(); }
   void on_work_finished() const noexcept { pool_->work_finished(); }
@@ -373,6 +393,7 @@ public:
   void defer(Function&& f, OtherAllocator const& a) const {
     post(std::forward<Function>(f), a);
   }
+  ///@}
 
 private:
   thread_pool_executor* pool_;

@@ -37,7 +37,9 @@ struct wait_options {
  */
 template <class Future>
 struct done_and_not_done {
+  /// Finished, or cancelled and notified.
   std::unordered_set<Future> done;
+  /// Pending or running when `wait()` returned.
   std::unordered_set<Future> not_done;
 };
 
@@ -143,6 +145,11 @@ using set_wait_signature = void(std::exception_ptr, done_and_not_done<range_futu
  *
  * @throws std::invalid_argument for a `return_when` outside the enum.
  *
+ * @par Thread Safety
+ * Safe to call from any thread, also on futures others wait on; each call
+ * is its own operation. Cancellation must be emitted on the handler's
+ * executor, as Asio requires of every operation.
+ *
  * @code
  * auto [done, not_done] = co_await cf::async_wait(futs, cf::first_completed,
  *                                                 asio::use_awaitable);
@@ -158,6 +165,9 @@ auto async_wait(R&& futures, wait_options const& options, Token&& token) {
 }
 
 /// `async_wait(futures, {.return_when = when}, token)`.
+/**
+ * Completion signature, cancellation and thread safety as there.
+ */
 template <future_range R,
           BOOST_ASIO_COMPLETION_TOKEN_FOR(detail::set_wait_signature<R>) Token>
 auto async_wait(R&& futures, futures::return_when when, Token&& token) {

@@ -23,6 +23,10 @@ class engine;
 
 /// The part of an MPI executor the root uses: `submit` and the rest of
 /// `remote_executor`, `shutdown`, and the workers' count.
+/**
+ * @par Thread Safety
+ * Every member function may be called from any thread, concurrently.
+ */
 class CONCURRENT_FUTURES_DECL mpi_executor_base : public remote_executor {
 public:
   /// Python's `shutdown`: no new calls; with `cancel_futures` the calls not
@@ -34,11 +38,14 @@ public:
   int num_workers() const noexcept;
 
 protected:
+  /// For the two MPI executors, which set `engine_` on the root.
   mpi_executor_base() = default;
+  /// Releases the root's side, which the derived destructor shut down.
   ~mpi_executor_base() override;
 
   void enqueue(detail::task_node& task) final;
 
+  /// The root's side, set by the derived constructor; null on a worker.
   std::shared_ptr<detail::mpi::engine> engine_;
 };
 
