@@ -286,10 +286,13 @@ public:
         pids.insert(pid);
       }
     }
+    auto const live = pool_.worker_pids().size();
     if (pids.size() != static_cast<std::size_t>(workers) ||
-        pool_.worker_pids().size() != static_cast<std::size_t>(workers))
+        live != static_cast<std::size_t>(workers))
       throw std::runtime_error("calls ran on " + std::to_string(pids.size()) +
-                               " worker processes, not " + std::to_string(workers));
+                               " worker processes and the pool lists " +
+                               std::to_string(live) + " live ones, not " +
+                               std::to_string(workers) + " of each");
   }
 
   cf::process_pool_executor& get() { return pool_; }

@@ -17,10 +17,12 @@ execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/build RESULT_VARIAB
 if(rc)
   message(FATAL_ERROR "building the consumer failed: ${rc}")
 endif()
-execute_process(COMMAND ${WORK_DIR}/build/consumer RESULT_VARIABLE rc)
-if(rc)
-  message(FATAL_ERROR "the consumer failed: ${rc}")
-endif()
+foreach(program IN ITEMS consumer consumer_serialization)
+  execute_process(COMMAND ${WORK_DIR}/build/${program} RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "${program} failed: ${rc}")
+  endif()
+endforeach()
 # Built where the library was built with MPI: a spawning program run alone,
 # with the settings for one small machine (and as root, in CI).
 if(EXISTS ${WORK_DIR}/build/consumer_mpi)

@@ -9,7 +9,9 @@
 
 // The opt-in Boost.Serialization adapter of cf::codec. Include it in every
 // translation unit that sends a type with a serialize() (member, or free with
-// cf::use_boost_serialization), and link Boost::serialization.
+// cf::use_boost_serialization), and link concurrent::futures_boost_serialization
+// (CMake; it brings Boost::serialization) or concurrent-futures-boost-serialization
+// (pkg-config).
 
 #include <concurrent/futures/codec.hpp>
 
