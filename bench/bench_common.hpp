@@ -378,6 +378,80 @@ inline std::string load_average() {
   return first;
 }
 
+// Other work that was runnable as each contender was about to start: the
+// kernel's count of runnable tasks (/proc/loadavg's fourth field) less this
+// process's own runnable threads, sampled right before each contender. The
+// load average cannot say it: it decays over minutes, so at the end of a run
+// it mostly counts this benchmark's own threads of the contenders before.
+class cpu_sharing {
+public:
+  // Five samples 2 ms apart, kept as their mean; call it right before a
+  // contender starts, when no contender's thread or process is left.
+  void sample() {
+    double sum = 0;
+    for (int i = 0; i < 5; ++i) {
+      if (i > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      int const others = runnable_tasks() - own_runnable_threads();
+      sum += std::max(others, 0);
+      peak_ = std::max(peak_, std::max(others, 0));
+    }
+    means_.push_back(sum / 5);
+  }
+
+  // "other runnable tasks as each of 30 contenders started: mean 0.1, at
+  // most 1, on 2 cores: ...", and what that means for the figures.
+  std::string summary() const {
+    std::ostringstream os;
+    unsigned const cores = std::max(1u, std::thread::hardware_concurrency());
+    if (means_.empty())
+      return "no samples of other runnable work were taken";
+    double total = 0;
+    for (double m : means_)
+      total += m;
+    os.setf(std::ios::fixed);
+    os.precision(1);
+    os << "other runnable tasks as each of " << means_.size()
+       << " contenders started: mean " << total / static_cast<double>(means_.size())
+       << ", at most " << peak_ << ", on " << cores << " cores; ";
+    if (peak_ == 0)
+      os << "nothing else was runnable at any start";
+    else if (static_cast<unsigned>(peak_) < cores)
+      os << "some other work, below the core count";
+    else
+      os << "at some starts other work could take every core: figures may be low";
+    return os.str();
+  }
+
+private:
+  static int runnable_tasks() {
+    std::ifstream in("/proc/loadavg");
+    std::string a, b, c, running;
+    if (!(in >> a >> b >> c >> running))
+      return 0;
+    return std::atoi(running.c_str()); // "R/total"
+  }
+
+  // This process's threads in state R, the sampling thread among them.
+  static int own_runnable_threads() {
+    int n = 0;
+    std::error_code ec;
+    for (auto const& e : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+      std::ifstream stat(e.path() / "stat");
+      std::string line;
+      std::getline(stat, line);
+      // "tid (comm) S ...": the state follows the last ')'.
+      auto const close = line.rfind(')');
+      if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'R')
+        ++n;
+    }
+    return n;
+  }
+
+  std::vector<double> means_;
+  int peak_ = 0;
+};
+
 // "machine: 2 hardware threads (load average ...); compiler: ...; Boost
 // 1.81; optimised build", the first line under each benchmark's title.
 inline std::string machine_text() {

@@ -490,7 +490,7 @@ void print_header(options const& o, python_env const& py) {
   }
 }
 
-results_map run_all(options const& o, python_env& py) {
+results_map run_all(options const& o, python_env& py, bench::cpu_sharing& cpu) {
   results_map results;
   // Warm-up: every variant and workload once at a tenth of the size.
   for (workload w : all_workloads)
@@ -502,9 +502,11 @@ results_map run_all(options const& o, python_env& py) {
     std::cerr << "[repeat " << r + 1 << '/' << o.repeat << "]" << std::endl;
     for (workload w : all_workloads)
       for (variant v : o.variants)
-        if (applies(v, w))
+        if (applies(v, w)) {
+          cpu.sample();
           results[{v, w}].runs.push_back(
               run_one(v, w, o.workers, call_count(v, o.quick), py));
+        }
   }
   return results;
 }
@@ -655,15 +657,15 @@ void write_json(options const& o, python_env const& py, results_map const& resul
 
 int run_main(options const& o, python_env& py) {
   print_header(o, py);
-  auto const results = run_all(o, py);
+  bench::cpu_sharing cpu;
+  auto const results = run_all(o, py, cpu);
   for (workload w : all_workloads)
     print_table(o, results, w);
   std::cout << "\nPython makes 10x fewer calls (see N); every figure is per call, so the "
                "ratios compare like with like.\n";
   auto const targets = evaluate_targets(results);
   print_targets(targets, "target of the issue (medians above)");
-  std::cout << "(load average " << bench::load_average()
-            << " at the end; above the core count, other work shared the CPU)\n";
+  std::cout << "(" << cpu.summary() << ")\n";
   if (!py.version.empty())
     std::cout << "(Python " << py.version << ")\n";
 

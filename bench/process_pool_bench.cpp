@@ -63,7 +63,6 @@ using bench::json_escape;
 using bench::json_num;
 using bench::json_number;
 using bench::json_string;
-using bench::load_average;
 using bench::median;
 using bench::print_rule;
 using bench::run_series;
@@ -603,7 +602,7 @@ void print_header(options const& o, python_env const& py) {
   }
 }
 
-results_map run_all(options const& o, python_env& py) {
+results_map run_all(options const& o, python_env& py, bench::cpu_sharing& cpu) {
   results_map results;
   // Warm-up: every pool and workload once at a tenth of the size.
   for (workload w : all_workloads)
@@ -615,9 +614,11 @@ results_map run_all(options const& o, python_env& py) {
   for (int r = 0; r < o.repeat; ++r) {
     std::cerr << "[repeat " << r + 1 << '/' << o.repeat << "]" << std::endl;
     for (workload w : all_workloads)
-      for (pool_kind p : o.pools)
+      for (pool_kind p : o.pools) {
+        cpu.sample();
         results[{p, w}].runs.push_back(run_one(p, w, workers_for(w, o.workers),
                                                task_count(p, w, o.quick), o.quick, py));
+      }
   }
   return results;
 }
@@ -826,7 +827,8 @@ void write_json(options const& o, python_env const& py, results_map const& resul
 
 int run_main(options const& o, python_env& py) {
   print_header(o, py);
-  auto const results = run_all(o, py);
+  bench::cpu_sharing cpu;
+  auto const results = run_all(o, py, cpu);
   for (workload w : all_workloads)
     print_table(o, results, w);
   std::cout << "\nPython runs fewer calls (see N) to stay near ten seconds, and counts "
@@ -834,9 +836,8 @@ int run_main(options const& o, python_env& py) {
                "pool's own speedup, so the ratios compare like with like.\n";
   auto const targets = evaluate_targets(o, results);
   print_targets(targets, "targets of the issue (medians above)");
-  std::cout << "(" << online_cpus() << " cores online, " << usable_cpus()
-            << " usable; load average " << load_average()
-            << " at the end; above the core count, other work shared the CPU)\n";
+  std::cout << "(" << online_cpus() << " cores online, " << usable_cpus() << " usable; "
+            << cpu.summary() << ")\n";
   if (!py.version.empty())
     std::cout << "(Python " << py.version << ", start method "
               << (py.start_method.empty() ? "unknown" : py.start_method) << ")\n";

@@ -60,7 +60,6 @@ using bench::json_escape;
 using bench::json_num;
 using bench::json_number;
 using bench::json_string;
-using bench::load_average;
 using bench::median;
 using bench::parse_int_list;
 using bench::print_rule;
@@ -491,8 +490,8 @@ void print_header(options const& o, python_env const& py) {
   }
 }
 
-std::map<std::pair<pool_kind, workload>, series> run_all(options const& o,
-                                                         python_env& py) {
+std::map<std::pair<pool_kind, workload>, series> run_all(options const& o, python_env& py,
+                                                         bench::cpu_sharing& cpu) {
   std::map<std::pair<pool_kind, workload>, series> results;
   // Warm-up: every pool and workload once at a tenth of the size.
   for (workload w : all_workloads)
@@ -503,9 +502,11 @@ std::map<std::pair<pool_kind, workload>, series> run_all(options const& o,
   for (int r = 0; r < o.repeat; ++r) {
     std::cerr << "[repeat " << r + 1 << '/' << o.repeat << "]" << std::endl;
     for (workload w : all_workloads)
-      for (pool_kind p : o.pools)
+      for (pool_kind p : o.pools) {
+        cpu.sample();
         results[{p, w}].runs.push_back(
             run_one(p, w, o.workers, task_count(p, w, o.quick), py));
+      }
   }
   return results;
 }
@@ -625,7 +626,8 @@ void write_config_json(std::ostream& js, options const& o, python_env const& py)
 
 int run_main(options const& o, python_env& py) {
   print_header(o, py);
-  auto const results = run_all(o, py);
+  bench::cpu_sharing cpu;
+  auto const results = run_all(o, py, cpu);
   for (workload w : all_workloads)
     print_table(o, results, w);
   std::cout << "\nstd::async starts a thread per task, so it runs fewer tasks (see N);"
@@ -633,8 +635,7 @@ int run_main(options const& o, python_env& py) {
                "per task, so the ratios compare like with like.\n";
   auto const targets = evaluate_targets(results);
   print_targets(targets, "targets of the issue (ours vs the others, medians above)");
-  std::cout << "(load average " << load_average()
-            << " at the end; above the core count, other work shared the CPU)\n";
+  std::cout << "(" << cpu.summary() << ")\n";
   if (!py.version.empty())
     std::cout << "(Python " << py.version << ")\n";
 
@@ -685,16 +686,19 @@ int run_scaling(options const& o, python_env& py) {
   std::cout << "--scaling: throughput only, ours and asio, at each worker count\n";
 
   std::map<std::pair<pool_kind, int>, series> results;
+  bench::cpu_sharing cpu;
   for (pool_kind p : pools)
     (void)run_one(p, workload::throughput, o.scaling.front(),
                   task_count(p, workload::throughput, o.quick) / 10, py);
   for (int r = 0; r < o.repeat; ++r) {
     std::cerr << "[repeat " << r + 1 << '/' << o.repeat << "]" << std::endl;
     for (int w : o.scaling)
-      for (pool_kind p : pools)
+      for (pool_kind p : pools) {
+        cpu.sample();
         results[{p, w}].runs.push_back(
             run_one(p, workload::throughput, w,
                     task_count(p, workload::throughput, o.quick), py));
+      }
   }
 
   std::map<pool_kind, double> best;
@@ -769,9 +773,8 @@ int run_scaling(options const& o, python_env& py) {
     scaling_target = t;
   }
   std::cout << "(" << std::thread::hardware_concurrency()
-            << " hardware threads: worker counts above that oversubscribe the CPU;"
-               " load average "
-            << load_average() << " at the end)\n";
+            << " hardware threads: worker counts above that oversubscribe the CPU)\n("
+            << cpu.summary() << ")\n";
 
   if (!o.json_path.empty()) {
     std::ofstream js(o.json_path);
