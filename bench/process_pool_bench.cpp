@@ -285,7 +285,13 @@ public:
         pids.insert(pid);
       }
     }
-    auto const live = pool_.worker_pids().size();
+    // The pool records a worker's pid when the fork server's answer is
+    // handled, which may come after that worker's first reply.
+    auto live = pool_.worker_pids().size();
+    for (int i = 0; i < 2000 && live != static_cast<std::size_t>(workers); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      live = pool_.worker_pids().size();
+    }
     if (pids.size() != static_cast<std::size_t>(workers) ||
         live != static_cast<std::size_t>(workers))
       throw std::runtime_error("calls ran on " + std::to_string(pids.size()) +
