@@ -32,6 +32,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <iostream>
@@ -45,6 +46,11 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define CF_BENCH_HAVE_CALLGRIND 1
+#endif
 
 namespace cf = concurrent::futures;
 namespace asio = boost::asio;
@@ -105,7 +111,13 @@ char const* key(workload w) {
 struct options : bench::common_options {
   std::vector<pool_kind> pools{std::begin(all_pools), std::end(all_pools)};
   std::vector<int> scaling;
+  // Set in the child that callgrind runs: one throughput run of this many
+  // tasks, instrumented from the first submit to the last result.
+  std::size_t count_instructions = 0;
 };
+
+// In that child only: callgrind counts between these two calls.
+bool instrument_throughput = false;
 
 bool selected(options const& o, pool_kind p) {
   return std::find(o.pools.begin(), o.pools.end(), p) != o.pools.end();
@@ -259,6 +271,10 @@ sample run_throughput(int workers, std::size_t n) {
   std::vector<typename Pool::future_type> fs;
   fs.reserve(n);
   std::int64_t sum = 0;
+#ifdef CF_BENCH_HAVE_CALLGRIND
+  if (instrument_throughput)
+    CALLGRIND_START_INSTRUMENTATION;
+#endif
   auto const t0 = clock_type::now();
   for (std::size_t i = 0; i < n; ++i)
     fs.push_back(pool.submit(static_cast<int>(i)));
@@ -266,6 +282,10 @@ sample run_throughput(int workers, std::size_t n) {
     sum += Pool::get(f);
   fs.clear();
   auto const t1 = clock_type::now();
+#ifdef CF_BENCH_HAVE_CALLGRIND
+  if (instrument_throughput)
+    CALLGRIND_STOP_INSTRUMENTATION;
+#endif
   sample s;
   s.seconds = elapsed(t0, t1);
   s.n = n;
@@ -457,6 +477,10 @@ options parse(int argc, char** argv) {
               })
       .option("--scaling",
               [&o](std::string const& v) { o.scaling = parse_int_list(v, "--scaling"); })
+      .option("--count-instructions",
+              [&o](std::string const& v) {
+                o.count_instructions = static_cast<std::size_t>(std::stoull(v));
+              })
       .parse(argc, argv);
   return o;
 }
@@ -624,6 +648,76 @@ void write_config_json(std::ostream& js, options const& o, python_env const& py)
   bench::write_config_json(js, o.workers, o.repeat, o.quick, py.version);
 }
 
+// Instructions per no-op task of ours, all threads, from the first submit
+// to the last result of one throughput run: this program again under
+// callgrind. The one figure this noisy machine reproduces (within 1%).
+struct instruction_count {
+  std::size_t tasks = 0;
+  double per_task = NAN;
+  std::string why_not;
+};
+
+instruction_count count_instructions(options const& o) {
+  instruction_count c;
+  c.tasks = o.quick ? 10'000 : 100'000;
+#ifndef CF_BENCH_HAVE_CALLGRIND
+  c.why_not = "built without <valgrind/callgrind.h> (apt-get install valgrind)";
+  return c;
+#else
+  std::string const valgrind = find_on_path("valgrind");
+  if (valgrind.empty()) {
+    c.why_not = "valgrind not found (apt-get install valgrind)";
+    return c;
+  }
+  std::error_code ec;
+  auto const self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) {
+    c.why_not = "cannot find this program: " + ec.message();
+    return c;
+  }
+  auto const out_file = std::filesystem::temp_directory_path() /
+                        ("cf-callgrind." + std::to_string(::getpid()));
+  std::string const cmd = shell_quote(valgrind) +
+                          " --tool=callgrind --instr-atstart=no --callgrind-out-file=" +
+                          shell_quote(out_file.string()) + ' ' +
+                          shell_quote(self.string()) + " --workers " +
+                          std::to_string(o.workers) + " --count-instructions " +
+                          std::to_string(c.tasks) + " >/dev/null 2>&1";
+  std::string ignored;
+  auto const status = bench::run_capture(cmd, ignored);
+  std::ifstream in(out_file);
+  std::string line;
+  double total = NAN;
+  // "totals: <Ir>": the whole window ("summary:" reads 0 when
+  // instrumentation starts late).
+  while (std::getline(in, line))
+    if (line.rfind("totals:", 0) == 0)
+      total = std::stod(line.substr(line.find(':') + 1));
+  std::filesystem::remove(out_file, ec);
+  if (!status || *status != 0 || !std::isfinite(total)) {
+    c.why_not = "callgrind run failed: " + cmd;
+    return c;
+  }
+  c.per_task = total / static_cast<double>(c.tasks);
+  return c;
+#endif
+}
+
+void print_instructions(instruction_count const& c, int workers) {
+  std::cout << "\n== instructions per no-op task, ours (callgrind, "
+            << count_text(c.tasks) << " tasks submitted then read, " << workers
+            << " workers, every thread from the first submit to the last result)\n";
+  if (!c.why_not.empty()) {
+    std::cout << "   not measured: " << c.why_not << '\n';
+    return;
+  }
+  target t{"instructions per no-op task", "<= 500", 500, false};
+  t.measured = c.per_task;
+  t.unit = "";
+  std::cout << "   " << fixed(c.per_task, 0) << " -> " << t.what << ' ' << t.need_text
+            << ": " << t.verdict() << '\n';
+}
+
 int run_main(options const& o, python_env& py) {
   print_header(o, py);
   bench::cpu_sharing cpu;
@@ -635,6 +729,8 @@ int run_main(options const& o, python_env& py) {
                "per task, so the ratios compare like with like.\n";
   auto const targets = evaluate_targets(results);
   print_targets(targets, "targets of the issue (ours vs the others, medians above)");
+  if (selected(o, pool_kind::ours))
+    print_instructions(count_instructions(o), o.workers);
   std::cout << "(" << cpu.summary() << ")\n";
   if (!py.version.empty())
     std::cout << "(Python " << py.version << ")\n";
@@ -820,6 +916,13 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (o.count_instructions > 0) {
+      instrument_throughput = true;
+      sample const s = run_throughput<ours_pool>(o.workers, o.count_instructions);
+      if (!s.ok())
+        std::cerr << "thread_pool_bench: " << s.error << '\n';
+      return s.ok() ? 0 : 1;
+    }
     return o.scaling.empty() ? run_main(o, py) : run_scaling(o, py);
   } catch (std::exception const& e) {
     std::cerr << "thread_pool_bench: " << e.what() << '\n';

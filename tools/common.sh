@@ -15,9 +15,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # What building and testing need; Boost 1.81 is Debian 12's newest; Open MPI
 # for the MPI executors (concurrent::futures_mpi); pkgconf for the test of the
-# pkg-config files.
+# pkg-config files; valgrind for the thread-pool benchmark's instruction count.
 base_packages=(g++ cmake make libboost1.81-dev libboost-test1.81-dev
-  libboost-serialization1.81-dev openmpi-bin libopenmpi-dev pkgconf)
+  libboost-serialization1.81-dev openmpi-bin libopenmpi-dev pkgconf valgrind)
 
 package_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
