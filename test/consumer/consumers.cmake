@@ -18,8 +18,7 @@ add_test(NAME consumer_pkg_config
     -DPKG_CONFIG=${PKG_CONFIG_EXECUTABLE}
     -DEXPECT_MPI=${CONCURRENT_FUTURES_HAVE_MPI}
     -P ${CMAKE_CURRENT_LIST_DIR}/pkg_config.cmake)
-set_tests_properties(consumer_pkg_config PROPERTIES TIMEOUT 300
-  SKIP_REGULAR_EXPRESSION "consumer_pkg_config: skipped")
+set_tests_properties(consumer_pkg_config PROPERTIES TIMEOUT 300)
 
 foreach(how IN ITEMS fetchcontent subdirectory)
   add_test(NAME consumer_${how}

@@ -8,19 +8,13 @@
 #         -P pkg_config.cmake
 
 cmake_minimum_required(VERSION 3.20)
+# tools/test.sh installs pkgconf: a missing pkg-config is a failure, not a skip.
 if(NOT PKG_CONFIG)
-  message(STATUS "consumer_pkg_config: skipped, no pkg-config (apt-get install pkgconf)")
-  return()
+  message(FATAL_ERROR "consumer_pkg_config: no pkg-config (apt-get install pkgconf)")
 endif()
 file(REMOVE_RECURSE ${WORK_DIR})
 
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
-  if(rc)
-    string(JOIN " " command ${ARGN})
-    message(FATAL_ERROR "failed (${rc}): ${command}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run_command.cmake)
 
 run(${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${WORK_DIR}/install)
 set(prefix ${WORK_DIR}/moved)
