@@ -189,10 +189,9 @@ private:
   // call runs in another address space.
   template <class F, class... Args>
   static consteval bool check_remote_call() {
-    constexpr bool by_value = std::invocable<std::decay_t<F>, std::decay_t<Args>...>;
-    constexpr bool by_reference =
-        std::invocable<std::decay_t<F>&, std::decay_t<Args>&...>;
-    static_assert(by_value || !by_reference,
+    constexpr bool by_value = detail::call_shape<F, Args...>::by_value;
+    constexpr bool by_reference = detail::call_shape<F, Args...>::by_reference;
+    static_assert(!by_reference,
                   "submit(fn, args...): fn takes an argument by non-const reference, "
                   "and the call runs in another process, which cannot change the "
                   "caller's variable: take the parameter by value and return what "

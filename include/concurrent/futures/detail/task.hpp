@@ -69,15 +69,24 @@ template <class F, class... Args>
 using call_result_t =
     std::remove_cvref_t<std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>>;
 
+/// How `fn` takes its decay-copied arguments: as the task passes them
+/// (rvalues), or only as lvalues, which is a parameter taken by non-const
+/// reference. Both submit checks (thread and remote) read it.
+template <class F, class... Args>
+struct call_shape {
+  static constexpr bool by_value = std::invocable<std::decay_t<F>, std::decay_t<Args>...>;
+  static constexpr bool by_reference =
+      !by_value && std::invocable<std::decay_t<F>&, std::decay_t<Args>&...>;
+};
+
 /// Whether `submit(fn, args...)` can call `fn` with its decay-copied
 /// arguments. The static_asserts say why not; callers then instantiate
 /// nothing else, so the message is the only error a user reads.
 template <class F, class... Args>
 consteval bool check_submit_call() {
-  constexpr bool by_value = std::invocable<std::decay_t<F>, std::decay_t<Args>...>;
-  // Callable with lvalues only: a parameter taken by non-const reference.
-  constexpr bool by_reference = std::invocable<std::decay_t<F>&, std::decay_t<Args>&...>;
-  static_assert(by_value || !by_reference,
+  constexpr bool by_value = call_shape<F, Args...>::by_value;
+  constexpr bool by_reference = call_shape<F, Args...>::by_reference;
+  static_assert(!by_reference,
                 "submit(fn, args...): fn takes an argument by non-const reference, "
                 "but submit copies the arguments into the task: pass std::ref(x) to "
                 "share x (it must outlive the call), or take the parameter by value");
