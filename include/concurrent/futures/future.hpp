@@ -13,6 +13,7 @@
 
 #include <boost/asio/async_result.hpp>
 #include <boost/smart_ptr/intrusive_ptr.hpp>
+#include <boost/version.hpp>
 
 #include <concepts>
 #include <cstddef>
@@ -32,6 +33,20 @@ class future;
 class any_future;
 
 namespace detail {
+
+// The tokens Asio 1.81 (Boost 1.81) calls an operation with to ask whether
+// it is one; its awaitable specialisation (detail/asio/awaitable_boost_181.hpp)
+// then gives co_await's own message. Other versions: none, and async_wait's
+// message stands (the probes are Asio's detail names, not relied on there).
+#if BOOST_VERSION / 100 == 1081 && !defined(CONCURRENT_FUTURES_NO_BOOST_181_AWAITABLE)
+template <class Token>
+inline constexpr bool is_asio_probe_v =
+    std::is_same_v<Token, boost::asio::detail::async_operation_probe> ||
+    std::is_same_v<Token, boost::asio::detail::completion_signature_probe>;
+#else
+template <class Token>
+inline constexpr bool is_asio_probe_v = false;
+#endif
 
 // Builds futures from states and reaches the state behind a future; for
 // executors and the waiting functions, not for users.
@@ -323,10 +338,7 @@ public:
     // Asio asks whether `f` is an operation by calling it with a probe
     // token; `co_await f` then says its own, more precise, message first.
     static_assert(std::is_void_v<T> || std::is_copy_constructible_v<T> ||
-                      std::is_same_v<std::decay_t<Token>,
-                                     boost::asio::detail::async_operation_probe> ||
-                      std::is_same_v<std::decay_t<Token>,
-                                     boost::asio::detail::completion_signature_probe>,
+                      detail::is_asio_probe_v<std::decay_t<Token>>,
                   "async_wait on an lvalue cf::future<T> copies the value, and T is "
                   "move-only: call std::move(f).async_wait(token), which moves the "
                   "value out (that consumer must be the future's only one)");
