@@ -8,11 +8,13 @@
 #define CONCURRENT_FUTURES_DETAIL_TASK_HPP
 
 #include <concurrent/futures/detail/shared_state.hpp>
+#include <concurrent/futures/detail/task_memory.hpp>
 #include <concurrent/futures/future.hpp>
 
 #include <concepts>
 #include <exception>
 #include <functional>
+#include <new>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -185,6 +187,21 @@ public:
   }
 
   bool cancellable() const noexcept override { return true; }
+
+  // The block comes from the submitting thread's slabs (see task_memory.hpp);
+  // `delete this` in shared_state_base::destroy() frees it with this size.
+  static void* operator new(std::size_t size) { return allocate_task_memory(size); }
+  static void operator delete(void* p, std::size_t size) noexcept {
+    free_task_memory(p, size);
+  }
+  // An over-aligned call keeps the global allocator.
+  static void* operator new(std::size_t size, std::align_val_t align) {
+    return ::operator new(size, align);
+  }
+  static void operator delete(void* p, std::size_t size,
+                              std::align_val_t align) noexcept {
+    ::operator delete(p, size, align);
+  }
 
   using call_type = Call;
 
