@@ -10,7 +10,6 @@
 #include <concurrent/futures/map.hpp>
 
 #include <cstddef>
-#include <optional>
 #include <ranges>
 #include <tuple>
 #include <type_traits>
@@ -54,7 +53,7 @@ public:
             [](auto&... r) { return std::tuple(std::ranges::begin(r.get())...); },
             ranges_)) {}
 
-  std::optional<map_item<T>> submit_next() override {
+  bool submit_next(map_window<T>& window) override {
     std::vector<std::tuple<std::decay_t<std::ranges::range_reference_t<Ranges>>...>>
         items;
     while (static_cast<std::ptrdiff_t>(items.size()) < chunksize_ &&
@@ -63,8 +62,16 @@ public:
       std::apply([](auto&... it) { (++it, ...); }, iterators_);
     }
     if (items.empty())
-      return std::nullopt;
-    return map_item<T>{{}, submit_(call_, std::move(items))};
+      return false;
+    make_room(window);
+    window.push_back(map_item<T>{{}, submit_(call_, std::move(items))});
+    return true;
+  }
+
+  std::size_t calls_hint() override {
+    std::size_t const n = zip_size_hint(ranges_);
+    return n / static_cast<std::size_t>(chunksize_) +
+           (n % static_cast<std::size_t>(chunksize_) != 0);
   }
 
 private:
