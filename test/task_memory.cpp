@@ -310,4 +310,22 @@ BOOST_AUTO_TEST_CASE(futures_outlive_the_thread_that_submitted, *utf::timeout(60
   futures.clear();
 }
 
+namespace {
+struct alignas(128) wide {
+  int value;
+};
+} // namespace
+
+BOOST_AUTO_TEST_CASE(over_aligned_calls_keep_their_alignment, *utf::timeout(60)) {
+  // Beyond operator new's alignment the task takes the aligned global new.
+  cf::thread_pool_executor pool{{.max_workers = 2}};
+  std::vector<cf::future<int>> futures;
+  for (int i = 0; i < 1000; ++i)
+    futures.push_back(pool.submit([w = wide{i}] {
+      return reinterpret_cast<std::uintptr_t>(&w) % alignof(wide) == 0 ? w.value : -1;
+    }));
+  for (int i = 0; i < 1000; ++i)
+    BOOST_TEST_REQUIRE(futures[static_cast<std::size_t>(i)].result() == i);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

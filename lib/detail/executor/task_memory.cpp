@@ -49,8 +49,10 @@ namespace concurrent::futures::detail {
 void* allocate_task_memory(std::size_t size) {
   return ::operator new(size);
 }
-void free_task_memory(void* block, std::size_t size) noexcept {
-  ::operator delete(block, size);
+// The global deletes here are unsized: clang 14 declares no sized one
+// without -fsized-deallocation.
+void free_task_memory(void* block, std::size_t) noexcept {
+  ::operator delete(block);
 }
 std::size_t task_memory_slabs() noexcept {
   return 0;
@@ -350,7 +352,7 @@ void* allocate_task_memory(std::size_t size) {
 
 void free_task_memory(void* p, std::size_t size) noexcept {
   if (size > task_memory_max) [[unlikely]] {
-    ::operator delete(p, size);
+    ::operator delete(p);
     return;
   }
   slab* const s = slab_of(p);

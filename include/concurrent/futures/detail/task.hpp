@@ -198,9 +198,10 @@ public:
   static void* operator new(std::size_t size, std::align_val_t align) {
     return ::operator new(size, align);
   }
-  static void operator delete(void* p, std::size_t size,
-                              std::align_val_t align) noexcept {
-    ::operator delete(p, size, align);
+  // The global delete it calls is unsized: clang 14 declares no sized one
+  // without -fsized-deallocation.
+  static void operator delete(void* p, std::size_t, std::align_val_t align) noexcept {
+    ::operator delete(p, align);
   }
 
   using call_type = Call;
