@@ -303,4 +303,34 @@ BOOST_AUTO_TEST_CASE(pending_offloads_survive_the_io_context, *utf::timeout(60))
   BOOST_TEST(done.load() == 3);
 }
 
+BOOST_AUTO_TEST_CASE(contexts_made_one_after_another_each_get_their_own_service,
+                     *utf::timeout(60)) {
+  // The op's service is cached per thread: an io_context destroyed and the
+  // next one made at the same address must not reach the old service (it
+  // would link into freed memory, which the sanitizer runs see).
+  cf::thread_pool_executor pool{{.max_workers = 2}};
+  std::optional<asio::io_context> io;
+  void const* first = nullptr;
+  int same_address = 0;
+  for (int round = 0; round < 50; ++round) {
+    io.emplace();
+    if (round == 0)
+      first = &*io;
+    same_address += &*io == first;
+    int got = 0;
+    asio::co_spawn(
+        *io,
+        [&]() -> awaitable<void> {
+          for (int i = 0; i < 10; ++i)
+            got += co_await cf::run_in_executor(pool, [i] { return i; });
+        },
+        asio::detached);
+    io->run();
+    BOOST_TEST_REQUIRE(got == 45);
+    BOOST_TEST(asio::use_service<cf::detail::async_op_service>(*io).pending() == 0u);
+    io.reset();
+  }
+  BOOST_TEST(same_address == 50); // the case this is about did happen
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -24,7 +24,7 @@ PARTS = [
     ("Umbrella", [r"include/concurrent/futures\.hpp"]),
     ("Future", [
         PUBLIC + r"(future|promise|exceptions|config|return_when)\.hpp",
-        PUBLIC + r"detail/(shared_state|future_handle|async_op)\.hpp",
+        PUBLIC + r"detail/(shared_state|future_handle|async_op|task_memory)\.hpp",
         PUBLIC + r"detail/asio/",
         PUBLIC + r"impl/future\.hpp",
         r"lib/(future|exceptions)\.cpp", r"lib/detail/future/",
@@ -36,7 +36,7 @@ PARTS = [
     ]),
     ("Executor", [
         PUBLIC + r"(executor|map|after)\.hpp",
-        PUBLIC + r"detail/(task|task_memory|dependent_task|remote_seam)\.hpp",
+        PUBLIC + r"detail/(task|dependent_task|remote_seam)\.hpp",
         r"lib/executor\.cpp", r"lib/detail/executor/",
     ]),
     ("Threads", [PUBLIC + r"thread_pool_executor\.hpp", r"lib/thread_pool_executor\.cpp",

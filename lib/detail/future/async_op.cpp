@@ -8,8 +8,10 @@
 
 #include <concurrent/futures/exceptions.hpp>
 
+#include "detail/sys/spin.hpp"
 #include "wait_condition.hpp"
 
+#include <cstdint>
 #include <thread>
 
 namespace concurrent::futures::detail {
@@ -78,8 +80,34 @@ void async_op_base::cancel(asio::cancellation_type) noexcept {
   fire(reason::cancelled);
 }
 
+namespace {
+
+// The context this thread last linked an op in, and its service: use_service
+// takes the registry's mutex and walks its list on every co_await (90
+// instructions, callgrind). The count moves whenever a service goes, so an
+// entry for a context destroyed since (and maybe another one made at its
+// address) is never used; an op started on a context while it is destroyed
+// is undefined in Asio anyway.
+std::atomic<std::uint64_t> services_gone{0};
+
+struct last_service {
+  asio::execution_context* context = nullptr;
+  async_op_service* service = nullptr;
+  std::uint64_t generation = 0;
+};
+constinit thread_local last_service last;
+
+} // namespace
+
 bool async_op_base::link(asio::execution_context& context) {
-  return asio::use_service<async_op_service>(context).add(*this);
+  std::uint64_t const generation = services_gone.load(std::memory_order_acquire);
+  if (last.context != &context || last.generation != generation ||
+      last.service == nullptr) {
+    last.service = &asio::use_service<async_op_service>(context);
+    last.context = &context;
+    last.generation = generation;
+  }
+  return last.service->add(*this);
 }
 
 void async_op_base::unlink() noexcept {
@@ -93,10 +121,12 @@ asio::execution_context::id async_op_service::id;
 async_op_service::async_op_service(asio::execution_context& context)
     : asio::execution_context::service(context) {}
 
-async_op_service::~async_op_service() = default;
+async_op_service::~async_op_service() {
+  services_gone.fetch_add(1, std::memory_order_release);
+}
 
 std::size_t async_op_service::pending() const {
-  std::lock_guard lock(mutex_);
+  spin_mutex::guard lock(locked_);
   std::size_t n = 0;
   for (auto* op = head_; op != nullptr; op = op->next_)
     ++n;
@@ -104,7 +134,7 @@ std::size_t async_op_service::pending() const {
 }
 
 bool async_op_service::add(async_op_base& op) {
-  std::lock_guard lock(mutex_);
+  spin_mutex::guard lock(locked_);
   if (shut_down_)
     return false;
   op.service_ = this;
@@ -117,7 +147,7 @@ bool async_op_service::add(async_op_base& op) {
 }
 
 void async_op_service::remove(async_op_base& op) noexcept {
-  std::lock_guard lock(mutex_);
+  spin_mutex::guard lock(locked_);
   if (op.service_ != this)
     return;
   (op.prev_ ? op.prev_->next_ : head_) = op.next_;
@@ -133,7 +163,7 @@ void async_op_service::shutdown() {
   // destroys its handler, which may own other ops' awaiters.
   async_op_base* list = nullptr;
   {
-    std::lock_guard lock(mutex_);
+    spin_mutex::guard lock(locked_);
     shut_down_ = true;
     list = std::exchange(head_, nullptr);
   }
@@ -150,7 +180,7 @@ void async_op_service::shutdown() {
     async_op_base* op = list;
     list = op->next_;
     {
-      std::lock_guard lock(mutex_);
+      spin_mutex::guard lock(locked_);
       op->prev_ = op->next_ = nullptr;
       op->service_ = nullptr;
     }

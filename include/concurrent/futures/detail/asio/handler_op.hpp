@@ -8,6 +8,7 @@
 #define CONCURRENT_FUTURES_DETAIL_ASIO_HANDLER_OP_HPP
 
 #include <concurrent/futures/detail/async_op.hpp>
+#include <concurrent/futures/detail/task_memory.hpp>
 
 #include <boost/asio/associated_allocator.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
@@ -16,7 +17,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/query.hpp>
-#include <boost/asio/recycling_allocator.hpp>
 #include <boost/asio/system_executor.hpp>
 
 #include <memory>
@@ -28,13 +28,14 @@ namespace concurrent::futures::detail {
 
 namespace asio = boost::asio;
 
-/// The allocator an op for `Handler` uses: its associated allocator, or
-/// Asio's per-thread recycling allocator when it has none (as Asio's own
-/// operations do).
+/// The allocator an op for `Handler` uses: its associated allocator, or the
+/// task memory when it has none (Asio's own operations use its recycling
+/// allocator there; see task_memory_allocator for why ours do not). The
+/// invoker posted to the handler's executor allocates with it too.
 template <class Handler>
 using op_allocator_t = std::conditional_t<
     std::is_same_v<asio::associated_allocator_t<Handler>, std::allocator<void>>,
-    asio::recycling_allocator<void>, asio::associated_allocator_t<Handler>>;
+    task_memory_allocator<void>, asio::associated_allocator_t<Handler>>;
 
 template <class Handler>
 op_allocator_t<Handler> op_allocator(Handler const& h) noexcept {
