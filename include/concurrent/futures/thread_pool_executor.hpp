@@ -144,11 +144,17 @@ CONCURRENT_FUTURES_DECL void report_handler_exception(std::exception_ptr e) noex
 template <class Function, class Allocator>
 class thread_pool_executor::handler_task final : public detail::task_node {
 public:
+  // With the default allocator the node comes from the task memory, as a
+  // submitted call's does (Asio's own executors recycle there; malloc'd, a
+  // node a pool thread frees is another thread's, from another arena).
+  using node_allocator =
+      std::conditional_t<std::is_same_v<Allocator, std::allocator<void>>,
+                         detail::task_memory_allocator<void>, Allocator>;
   using allocator_type =
-      typename std::allocator_traits<Allocator>::template rebind_alloc<handler_task>;
+      typename std::allocator_traits<node_allocator>::template rebind_alloc<handler_task>;
 
   static handler_task* create(Function&& f, Allocator const& a) {
-    allocator_type alloc(a);
+    allocator_type alloc(node_allocator_of(a));
     handler_task* p = std::allocator_traits<allocator_type>::allocate(alloc, 1);
     try {
       ::new (static_cast<void*>(p)) handler_task(std::move(f), a);
@@ -178,8 +184,15 @@ private:
   handler_task(Function&& f, Allocator const& a)
       : function_(std::move(f)), allocator_(a) {}
 
+  static node_allocator node_allocator_of(Allocator const& a) noexcept {
+    if constexpr (std::is_same_v<Allocator, std::allocator<void>>)
+      return {};
+    else
+      return a;
+  }
+
   void destroy() noexcept {
-    allocator_type alloc(allocator_);
+    allocator_type alloc(node_allocator_of(allocator_));
     this->~handler_task();
     std::allocator_traits<allocator_type>::deallocate(alloc, this, 1);
   }

@@ -101,8 +101,7 @@ constinit thread_local last_service last;
 
 bool async_op_base::link(asio::execution_context& context) {
   std::uint64_t const generation = services_gone.load(std::memory_order_acquire);
-  if (last.context != &context || last.generation != generation ||
-      last.service == nullptr) {
+  if (last.context != &context || last.generation != generation) {
     last.service = &asio::use_service<async_op_service>(context);
     last.context = &context;
     last.generation = generation;
