@@ -746,9 +746,9 @@ std::vector<target> evaluate_targets(options const& o, results_map const& result
   target speed{"primes speedup, ours 1 -> " + std::to_string(o.workers) + " workers",
                ">= " + fixed(0.9 * w) + "x", 0.9 * w, true};
   std::vector<target> t{
-      {"throughput, ours/python", ">= 100x", 100.0, true},
-      {"round trip, ours (mean)", "< 20 us", 20.0, false, NAN, " us"},
-      {"  the same on the median call (p50)", "< 20 us", 20.0, false, NAN, " us"},
+      {"throughput, ours/python", ">= 150x", 150.0, true},
+      {"round trip, ours (mean)", "<= 15 us", 15.0, false, NAN, " us"},
+      {"round trip, ours (p50)", "<= 8 us", 8.0, false, NAN, " us"},
       {"map (chunksize 1000), ours/python", ">= 10x", 10.0, true},
       speed,
   };

@@ -837,6 +837,111 @@ BOOST_AUTO_TEST_CASE(futures_work_with_wait_and_as_completed, *utf::timeout(60))
   BOOST_TEST(done.size() == 10u);
 }
 
+// A thread blocked in result() reads the pool's replies itself (help_wait),
+// but a future with a done callback is published by the pool's thread, as
+// in Python: a callback never runs on a thread that waits for something
+// else, which may hold a lock the callback takes.
+BOOST_AUTO_TEST_CASE(callbacks_never_run_on_a_thread_blocked_in_result,
+                     *utf::timeout(120)) {
+  leak_check check;
+  cf::process_pool_executor procs({.max_workers = 1});
+  auto const me = std::this_thread::get_id();
+  std::atomic<int> on_waiter{0}, called{0};
+  // A callback added to a future already done runs at once, in
+  // add_done_callback (Python's rule): not what this counts.
+  std::atomic<bool> blocked{false};
+  for (int i = 0; i < 2000; ++i) {
+    // One worker: a's reply comes just before b's, while this thread polls
+    // for b.
+    auto a = procs.submit(add, i, 1);
+    a.add_done_callback([&, i](cf::future<int> const& f) {
+      if (std::this_thread::get_id() == me && blocked.load())
+        ++on_waiter;
+      if (f.result() == i + 1)
+        ++called;
+    });
+    auto b = procs.submit(add, i, 2);
+    blocked = true;
+    int const rb = b.result();
+    blocked = false;
+    BOOST_REQUIRE(rb == i + 2);
+    BOOST_REQUIRE(a.result() == i + 1);
+    // The callback may still be running on the pool's thread.
+    auto const until = std::chrono::steady_clock::now() + 10s;
+    while (called.load() != i + 1 && std::chrono::steady_clock::now() < until)
+      std::this_thread::yield();
+  }
+  BOOST_TEST(called.load() == 2000);
+  BOOST_TEST(on_waiter.load() == 0);
+}
+
+// Many threads block on the same pool's futures at once (one reads the
+// replies for all, the others wait for it or for the pool's thread), some
+// with timeouts that expire while they would help: every result arrives
+// once and right, and a timeout is a timeout.
+BOOST_AUTO_TEST_CASE(threads_blocked_on_one_pool_each_get_their_result,
+                     *utf::timeout(180)) {
+  leak_check check;
+  cf::process_pool_executor procs({.max_workers = 2});
+  constexpr int threads = 4;
+  constexpr int calls = 1500;
+  std::atomic<long long> sum{0};
+  std::atomic<int> timeouts{0}, slow_right{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t)
+    ts.emplace_back([&, t] {
+      for (int i = 0; i < calls; ++i) {
+        if (i % 100 == 0) {
+          auto slow = procs.submit(sleep_ms, 30);
+          try {
+            slow.result(1ms);
+          } catch (cf::timeout_error const&) {
+            ++timeouts;
+          }
+          if (slow.result() == 30) // Boost.Test checks are not for threads
+            ++slow_right;
+        }
+        auto f = procs.submit(add, t * calls, i);
+        sum += f.result();
+      }
+    });
+  // And one thread that never blocks in result(): as_completed is the pool's
+  // thread's to complete.
+  std::vector<cf::future<int>> fs;
+  for (int i = 0; i < 200; ++i)
+    fs.push_back(procs.submit(add, i, 0));
+  long long other = 0;
+  for (auto& f : cf::as_completed(fs, 60s))
+    other += f.result();
+  for (auto& t : ts)
+    t.join();
+  long long expected = 0;
+  for (int t = 0; t < threads; ++t)
+    for (int i = 0; i < calls; ++i)
+      expected += t * calls + i;
+  BOOST_TEST(sum.load() == expected);
+  BOOST_TEST(other == 199LL * 200 / 2);
+  BOOST_TEST(timeouts.load() == threads * calls / 100);
+  BOOST_TEST(slow_right.load() == threads * calls / 100);
+}
+
+// The futures hold what lets result() help; it outlives the pool and then
+// does nothing.
+BOOST_AUTO_TEST_CASE(futures_outlive_their_pool, *utf::timeout(60)) {
+  leak_check check;
+  std::vector<cf::future<int>> fs;
+  {
+    cf::process_pool_executor procs({.max_workers = 2});
+    for (int i = 0; i < 100; ++i)
+      fs.push_back(procs.submit(add, i, 1));
+  }
+  int i = 0;
+  for (auto& f : fs) {
+    BOOST_TEST(f.done());
+    BOOST_TEST(f.result() == ++i);
+  }
+}
+
 BOOST_TEST_DECORATOR(*utf::timeout(60))
 BOOST_DATA_TEST_CASE(map_sends_chunks_and_keeps_the_order, bdata::make({1, 7, 1000}),
                      chunksize) {

@@ -56,6 +56,8 @@ deadline_type to_deadline(timeout_type timeout) noexcept {
 }
 
 shared_state_base::~shared_state_base() {
+  if (wait_helper* h = helper_.load(std::memory_order_relaxed))
+    h->release();
   // Callbacks of a future that never completed: they own their storage.
   for (waiter* w = head_; w != nullptr;) {
     waiter* next = w->next_;
@@ -268,6 +270,26 @@ void shared_state_base::publish() noexcept {
   }
 }
 
+bool shared_state_base::publish_unless_waited() noexcept {
+  std::uint32_t w = word_.load(std::memory_order_relaxed);
+  for (unsigned spins = 0;;) {
+    if (w & locked_bit) {
+      spin_pause(spins);
+      w = word_.load(std::memory_order_relaxed);
+      continue;
+    }
+    if (w & waiters_bit)
+      return false;
+    if (word_.compare_exchange_weak(w, bits(future_status::finished),
+                                    std::memory_order_release,
+                                    std::memory_order_relaxed)) {
+      if (w & sleepers_bit)
+        futex_wake_all(word_);
+      return true;
+    }
+  }
+}
+
 void shared_state_base::publish_slow() noexcept {
   lock();
   waiter* deferred = wake_waiters(waiter::wake_on::done, future_status::finished);
@@ -313,6 +335,12 @@ bool shared_state_base::wait(deadline_type const& deadline) const noexcept {
     return true;
   if (deadline && *deadline <= clock::now())
     return false;
+  if (wait_helper* h = helper_.load(std::memory_order_acquire)) {
+    h->help(*this, deadline);
+    w = word_.load(std::memory_order_acquire);
+    if (is_done(w))
+      return true;
+  }
   if (poll_for(
           [&] {
             w = word_.load(std::memory_order_acquire);

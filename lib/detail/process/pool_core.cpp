@@ -74,6 +74,31 @@ std::exception_ptr breakage::future_error() const {
   return std::make_exception_ptr(broken_process_pool(future_text, pid, signal, status));
 }
 
+// What the pool's futures hold: it outlives the pool when they do, and then
+// does nothing. `close` waits out a help in progress.
+class pool_core::helper final : public wait_helper {
+public:
+  explicit helper(pool_core* pool) noexcept : pool_(pool) {}
+
+  void help(shared_state_base const& state,
+            deadline_type const& deadline) noexcept override {
+    users_.fetch_add(1, std::memory_order_seq_cst);
+    if (pool_core* p = pool_.load(std::memory_order_seq_cst))
+      p->help_wait(state, deadline);
+    users_.fetch_sub(1, std::memory_order_release);
+  }
+
+  void close() noexcept {
+    pool_.store(nullptr, std::memory_order_seq_cst);
+    while (users_.load(std::memory_order_seq_cst) != 0)
+      std::this_thread::yield();
+  }
+
+private:
+  std::atomic<pool_core*> pool_;
+  std::atomic<int> users_{0};
+};
+
 void pool_core::close_fd(int& fd) noexcept {
   if (fd >= 0) {
     ::close(fd);
@@ -83,7 +108,15 @@ void pool_core::close_fd(int& fd) noexcept {
 
 pool_core::pool_core(process_pool_options const& options)
     : max_workers_(options.max_workers ? *options.max_workers : usable_cpus()),
-      max_tasks_(options.max_tasks_per_child), method_(options.start_method) {
+      max_tasks_(options.max_tasks_per_child), method_(options.start_method),
+      helper_(new helper(this)) {
+  struct unless_constructed {
+    helper* h;
+    ~unless_constructed() {
+      if (h)
+        h->release();
+    }
+  } guard{helper_};
   ensure_role_hook();
   static std::once_flag atfork;
   std::call_once(atfork, [] { ::pthread_atfork(nullptr, nullptr, count_fork_in_child); });
@@ -128,6 +161,7 @@ pool_core::pool_core(process_pool_options const& options)
     std::lock_guard lock(mutex_);
     start_manager_locked();
   }
+  guard.h = nullptr;
 }
 
 pool_core::~pool_core() {
@@ -135,6 +169,8 @@ pool_core::~pool_core() {
   std::lock_guard lock(join_mutex_);
   if (manager_.joinable())
     manager_.join();
+  helper_->close();
+  helper_->release();
   close_fd(doorbell_fd_);
 }
 
@@ -203,8 +239,13 @@ pool_core::slot_ptr pool_core::pick_locked() {
 
 void pool_core::dispatch_locked(std::vector<slot_ptr>& wake,
                                 std::vector<task_node*>& fail_list) {
+  // Only a worker that said it sleeps needs waking (the fence pairs with
+  // its own: see channel.hpp), and only those are listed: a list of every
+  // slot written to cost two atomic reference counts per call.
   auto woken = [&wake](slot_ptr const& s) {
-    if (std::find(wake.begin(), wake.end(), s) == wake.end())
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (s->chan.header().worker_sleeping.load(std::memory_order_relaxed) != 0 &&
+        std::find(wake.begin(), wake.end(), s) == wake.end())
       wake.push_back(s);
   };
   using write_result = ring::write_result;
@@ -304,6 +345,7 @@ void pool_core::submit(task_node& task, std::span<std::byte const> message) {
   std::vector<slot_ptr> wake_list;
   std::vector<task_node*> failed;
   std::exception_ptr broke;
+  task.remote->state(task).set_wait_helper(*helper_);
   {
     std::lock_guard lock(mutex_);
     if (broken_future_)

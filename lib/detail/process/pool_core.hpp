@@ -14,9 +14,13 @@
 // (one running, one waiting), which keeps what cannot be cancelled any more
 // within Python's bound (`max_workers + 1` queued, one running per worker).
 // A submitting thread writes into the worker's request ring itself, under
-// the pool's mutex; one thread of the pool's own (the manager, an
-// io_context) reads the result rings when the doorbell rings, completes the
-// futures, refills the workers, starts and reaps processes. Process
+// the pool's mutex. The result rings are read by whoever holds the drain
+// lock: a thread blocked in one of the pool's futures (`help_wait`: it
+// polls the rings, completes the futures nobody but blocked threads waits
+// on, and refills the workers, so a reply reaches its waiter without a
+// thread hop), or else the pool's own thread (the manager, an io_context),
+// woken by the doorbell, which completes the rest, refills the workers,
+// starts and reaps processes. Process
 // creation happens only on the manager thread: PR_SET_PDEATHSIG fires when
 // the *thread* that created a child exits, and the manager lives as long as
 // the pool.
@@ -25,6 +29,7 @@
 // handing calls to workers, shutting down, breaking); pool_manager.cpp what
 // the manager thread does (replies, starting and reaping workers).
 
+#include <concurrent/futures/detail/shared_state.hpp>
 #include <concurrent/futures/detail/task.hpp>
 #include <concurrent/futures/process_pool_executor.hpp>
 
@@ -99,8 +104,8 @@ struct worker_slot {
   // Calls handed over; a call's number (its records' id) is `sent` after it
   // was counted. Replies come back in that order: the next is `answered + 1`.
   std::uint64_t sent = 0;
-  std::uint64_t answered = 0; // manager thread writes, under the lock
-  bool hello_seen = false;    // manager thread
+  std::uint64_t answered = 0; // the drainer writes, under the lock
+  bool hello_seen = false;    // the drainer
   // Its memory is not read any more. Set under the lock by whichever thread
   // found the damage; read by the pool's thread without it.
   std::atomic<bool> poisoned{false};
@@ -117,6 +122,11 @@ public:
   ~pool_core();
 
   void submit(task_node& task, std::span<std::byte const> message);
+
+  /// For a thread about to block on one of this pool's futures (see
+  /// wait_helper): reads replies while they come, until `state` is done,
+  /// the deadline, or ~50 us without one.
+  void help_wait(shared_state_base const& state, deadline_type const& deadline) noexcept;
   void shutdown(bool wait, bool cancel_futures);
   void signal_workers(int sig);
   std::vector<int> worker_pids() const;
@@ -145,6 +155,22 @@ private:
                                  std::span<std::byte const> message) const;
   void start_manager_locked();
 
+  // --- the drainer: whoever holds drain_mutex_ ---
+  // What reading a batch of replies left to do after the locks.
+  struct drained {
+    std::vector<slot_ptr>* wake_list = nullptr;
+    bool quiet = false;               // leave futures with waiters unpublished
+    bool corrupt = false;             // the ring's head is not a record
+    bool other = false;               // nor a whole reply (hello, split)
+    std::vector<task_node*> deferred; // complete, to be published (quiet)
+    std::vector<task_node*> failed;   // to fail with `broke`
+    std::exception_ptr broke;
+  };
+  int drain_batch(worker_slot& slot, drained& out);
+  void refresh_drain_slots();
+  bool any_result() const noexcept;
+  void ring_doorbell() const noexcept;
+
   // --- manager thread ---
   void launch(slot_ptr const& slot);
   void watch_forkserver();
@@ -171,12 +197,23 @@ private:
   unsigned const generation_ = fork_generation.load(std::memory_order_relaxed);
   std::vector<std::byte> setup_; // setup_header + module table + initializer
 
+  class helper;
+  helper* helper_; // what the pool's futures call as they block
+
+  // Who reads the result rings (see above). Taken after nothing, before
+  // mutex_.
+  spin_mutex drain_mutex_;
+  std::vector<slot_ptr> drain_slots_; // the drainer's copy of slots_
+  // The doorbell rang while a helper held drain_mutex_: the helper rings
+  // it again once it lets go.
+  std::atomic<bool> doorbell_missed_{false};
+
   mutable spin_mutex mutex_;
   call_backlog backlog_;
   std::vector<slot_ptr> slots_;
   // Bumped when slots_ changes: the manager re-reads its copy then.
   std::atomic<std::uint64_t> slots_version_{0};
-  std::uint64_t seen_version_ = 0; // manager thread only
+  std::uint64_t seen_version_ = 0; // the drainer
   std::uint32_t next_id_ = 0;
   bool shutdown_ = false;
   std::exception_ptr broken_future_; // what pending futures fail with

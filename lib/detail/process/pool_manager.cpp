@@ -28,6 +28,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 #include <system_error>
 
@@ -70,61 +71,148 @@ void pool_core::watch_doorbell() {
                           std::uint64_t n;
                           while (::read(doorbell_fd_, &n, sizeof n) > 0) {
                           }
-                          process_results();
+                          // A helper reading the rings now rings again
+                          // when it lets go (see help_wait).
+                          doorbell_missed_.store(true, std::memory_order_seq_cst);
+                          if (std::unique_lock drainer{drain_mutex_, std::try_to_lock}) {
+                            doorbell_missed_.store(false, std::memory_order_relaxed);
+                            process_results();
+                          }
                           if (!finished_)
                             watch_doorbell();
                         });
 }
 
+void pool_core::refresh_drain_slots() {
+  if (slots_version_.load(std::memory_order_acquire) != seen_version_ ||
+      drain_slots_.empty()) {
+    std::lock_guard lock(mutex_);
+    drain_slots_ = slots_;
+    seen_version_ = slots_version_.load(std::memory_order_relaxed);
+  }
+}
+
+// A poisoned worker's ring is not looked at: whatever it holds is not a
+// reply.
+bool pool_core::any_result() const noexcept {
+  for (auto const& s : drain_slots_)
+    if (!s->poisoned && !s->chan.results().empty())
+      return true;
+  return false;
+}
+
+void pool_core::ring_doorbell() const noexcept {
+  std::uint64_t one = 1;
+  while (::write(doorbell_fd_, &one, sizeof one) < 0 && errno == EINTR) {
+  }
+}
+
 void pool_core::process_results() {
-  std::vector<slot_ptr> slots;
   std::vector<slot_ptr> wake_list;
   std::vector<task_node*> failed;
   for (;;) {
-    if (slots_version_.load(std::memory_order_acquire) != seen_version_ ||
-        slots.empty()) {
-      std::lock_guard lock(mutex_);
-      slots = slots_;
-      seen_version_ = slots_version_.load(std::memory_order_relaxed);
-    }
+    refresh_drain_slots();
     bool progress = false;
     wake_list.clear();
-    for (auto const& s : slots)
+    for (auto const& s : drain_slots_)
       progress = drain(*s, &wake_list) || progress;
     wake(wake_list);
     if (progress)
       continue;
-    bool inflight = false;
     wake_list.clear();
     std::exception_ptr broke;
     {
       std::lock_guard lock(mutex_);
       dispatch_locked(wake_list, failed);
-      for (auto const& s : slots_)
-        inflight = inflight || !s->inflight.empty();
       if (!failed.empty())
         broke = broken_future_;
     }
     wake(wake_list);
     fail(failed, broke);
     failed.clear();
-    // Poll a little before sleeping: a reply due in microseconds then costs
-    // no doorbell (a VM's wake-up takes several). A poisoned worker's ring is
-    // not looked at: whatever it holds is not a reply.
-    auto any_result = [&slots] {
-      for (auto const& s : slots)
-        if (!s->poisoned && !s->chan.results().empty())
-          return true;
-      return false;
-    };
-    if (inflight && poll_for(any_result, std::chrono::microseconds(30)))
-      continue;
-    for (auto const& s : slots)
+    // No polling before sleeping: a thread blocked in a future polls (see
+    // help_wait), and one here took the rings from it (bench/README.md).
+    for (auto const& s : drain_slots_)
       s->chan.header().parent_waiting.store(1, std::memory_order_seq_cst);
     std::atomic_thread_fence(std::memory_order_seq_cst);
     if (!any_result())
       return;
   }
+}
+
+void pool_core::help_wait(shared_state_base const& state,
+                          deadline_type const& deadline) noexcept {
+  // Not in a forked copy (the rings are the parent's), and not while
+  // another thread reads the rings: it completes this future as well.
+  if (forked_copy() || !drain_mutex_.try_lock())
+    return;
+  drained out;
+  std::vector<slot_ptr> wake_list;
+  out.wake_list = &wake_list;
+  out.quiet = true;
+  bool left = false;
+  try {
+    refresh_drain_slots();
+    // The workers need not ring while this thread polls.
+    for (auto const& s : drain_slots_)
+      s->chan.header().parent_waiting.store(0, std::memory_order_relaxed);
+    auto last_progress = clock::now();
+    for (unsigned polls = 0;;) {
+      refresh_drain_slots();
+      bool progress = false;
+      for (auto const& s : drain_slots_) {
+        if (s->poisoned)
+          continue;
+        // Hellos, split messages and faults are the pool's thread's.
+        if (s->chan.results().empty())
+          continue;
+        if (!s->hello_seen || !s->reassembly.empty()) {
+          left = true;
+          continue;
+        }
+        if (drain_batch(*s, out) > 0)
+          progress = true;
+        left = left || out.corrupt || out.other;
+      }
+      wake(wake_list);
+      wake_list.clear();
+      if (left || !out.failed.empty() || state.done())
+        break;
+      if (progress) {
+        polls = 0;
+        last_progress = clock::now();
+        continue;
+      }
+      if ((++polls & 63) == 0) {
+        auto const now = clock::now();
+        if (now - last_progress > std::chrono::microseconds(50) ||
+            (deadline && now >= *deadline))
+          break;
+      }
+      cpu_relax();
+    }
+  } catch (...) {
+    left = true; // out of memory: the pool's thread takes over
+  }
+  // Hand the rings back: the workers ring again, and what came after the
+  // last look is the pool's thread's.
+  for (auto const& s : drain_slots_)
+    s->chan.header().parent_waiting.store(1, std::memory_order_seq_cst);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  left = left || any_result();
+  // Posted before letting go: the pool's thread cannot finish (and stop
+  // running handlers) while a worker it reaps needs this lock.
+  if (!out.deferred.empty()) {
+    asio::post(io_, [this, tasks = std::move(out.deferred)] {
+      for (task_node* t : tasks)
+        t->remote->publish(*t);
+    });
+  }
+  drain_mutex_.unlock();
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (left || doorbell_missed_.load(std::memory_order_relaxed))
+    ring_doorbell();
+  fail(out.failed, out.broke);
 }
 
 // After freeing room in a result ring: the worker may wait for it.
@@ -160,6 +248,57 @@ std::string pool_core::check_reply_locked(worker_slot const& s, record_header co
   return {};
 }
 
+int pool_core::drain_batch(worker_slot& s, drained& out) {
+  auto& r = s.chan.results();
+  using read_result = ring::read_result;
+  constexpr int batch_max = 16;
+  ring::view batch[batch_max];
+  int n = 0;
+  read_result rr = read_result::empty;
+  for (std::uint64_t pos = r.tail(); n < batch_max; pos = batch[n++].next) {
+    rr = r.read_at(pos, batch[n]);
+    if (rr != read_result::record || batch[n].header.kind != record_kind::reply ||
+        (batch[n].header.flags & record_more) != 0)
+      break;
+  }
+  if (n == 0) {
+    out.corrupt = rr == read_result::corrupt;
+    out.other = rr == read_result::record;
+    return 0;
+  }
+  // Under one lock, not one per reply: submitting threads take the same.
+  task_node* tasks[batch_max] = {};
+  std::string fault;
+  int good = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (; good < n; ++good) {
+      fault = check_reply_locked(s, batch[good].header, batch[good].payload);
+      if (!fault.empty())
+        break;
+      tasks[good] = s.inflight.front();
+      s.inflight.pop_front();
+      ++s.answered;
+      if (batch[good].header.flags & record_retiring)
+        s.retiring = true;
+    }
+    if (!fault.empty())
+      corrupted_locked(s, "result ring", fault, out.failed);
+    else
+      dispatch_locked(*out.wake_list, out.failed);
+    if (!out.failed.empty())
+      out.broke = broken_future_;
+  }
+  for (int i = 0; i < good; ++i)
+    if (!tasks[i]->remote->complete(*tasks[i], batch[i].payload, s.pid, out.quiet))
+      out.deferred.push_back(tasks[i]);
+  if (good > 0 && fault.empty()) {
+    r.consume(batch[good - 1]);
+    wake_writer(s.chan.header());
+  }
+  return n;
+}
+
 bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
   if (s.poisoned)
     return false;
@@ -168,55 +307,17 @@ bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
   bool progress = false;
   using read_result = ring::read_result;
   // The common case first: whole replies, matched to their calls and the
-  // worker refilled under one lock (not one per reply: submitting threads
-  // take the same lock).
+  // worker refilled under one lock.
   if (wake_list && s.reassembly.empty() && s.hello_seen) {
-    constexpr int batch_max = 16;
-    ring::view batch[batch_max];
-    int n = 0;
-    read_result rr = read_result::empty;
-    for (std::uint64_t pos = r.tail(); n < batch_max; pos = batch[n++].next) {
-      rr = r.read_at(pos, batch[n]);
-      if (rr != read_result::record || batch[n].header.kind != record_kind::reply ||
-          (batch[n].header.flags & record_more) != 0)
-        break;
-    }
-    if (rr == read_result::corrupt && n == 0) {
+    drained out;
+    out.wake_list = wake_list;
+    int const n = drain_batch(s, out);
+    if (out.corrupt) {
       report_corruption(s, "result ring", r.fault());
       return true;
     }
     if (n > 0) {
-      task_node* tasks[batch_max] = {};
-      std::string fault;
-      int good = 0;
-      std::vector<task_node*> failed;
-      std::exception_ptr broke;
-      {
-        std::lock_guard lock(mutex_);
-        for (; good < n; ++good) {
-          fault = check_reply_locked(s, batch[good].header, batch[good].payload);
-          if (!fault.empty())
-            break;
-          tasks[good] = s.inflight.front();
-          s.inflight.pop_front();
-          ++s.answered;
-          if (batch[good].header.flags & record_retiring)
-            s.retiring = true;
-        }
-        if (!fault.empty())
-          corrupted_locked(s, "result ring", fault, failed);
-        else
-          dispatch_locked(*wake_list, failed);
-        if (!failed.empty())
-          broke = broken_future_;
-      }
-      for (int i = 0; i < good; ++i)
-        detail::complete_remote(*tasks[i], batch[i].payload, s.pid);
-      if (good > 0 && fault.empty()) {
-        r.consume(batch[good - 1]);
-        wake_writer(h);
-      }
-      fail(failed, broke);
+      fail(out.failed, out.broke);
       return true;
     }
   }
@@ -416,7 +517,10 @@ void pool_core::on_forkserver_readable() {
 void pool_core::on_exit(slot_ptr const& slot, bool signaled, int code) {
   if (slot->exited)
     return;
-  drain(*slot); // replies published before it died are good
+  {
+    std::lock_guard drainer(drain_mutex_);
+    drain(*slot); // replies published before it died are good
+  }
   std::vector<task_node*> tasks;
   std::exception_ptr e;
   std::vector<slot_ptr> wake_list;

@@ -43,6 +43,42 @@ using deadline_type = std::optional<clock::time_point>;
 /// The absolute deadline for a relative timeout taken now (empty: none).
 CONCURRENT_FUTURES_DECL deadline_type to_deadline(timeout_type timeout) noexcept;
 
+/// Work a thread may do for a future it is about to block on. A process
+/// pool lends it the reading of its workers' replies, so the reply that
+/// completes the future needs no hop through the pool's own thread.
+/**
+ * Reference counted: each future it is attached to holds a reference, so a
+ * future that outlives its pool calls a helper that is still there (and
+ * does nothing any more). `help` runs user code of no kind that could block:
+ * it may decode replies (codecs) and publish futures that nobody but
+ * blocked threads waits on; anything with done callbacks or asynchronous
+ * waiters is left to the pool's thread, as before.
+ */
+class CONCURRENT_FUTURES_DECL wait_helper {
+public:
+  wait_helper(wait_helper const&) = delete;
+  wait_helper& operator=(wait_helper const&) = delete;
+
+  /// Called by a thread about to block on `state` (not done yet) until
+  /// `deadline`. Returns once `state` is done, or when helping no longer
+  /// pays (then the thread blocks as usual). Any thread; never throws.
+  virtual void help(shared_state_base const& state,
+                    deadline_type const& deadline) noexcept = 0;
+
+  void add_ref() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1)
+      delete this;
+  }
+
+protected:
+  wait_helper() noexcept = default;
+  virtual ~wait_helper() = default;
+
+private:
+  std::atomic<std::uint32_t> refs_{1};
+};
+
 /// An entry in a future's one waiter list: blocking `wait` / `as_completed`
 /// sets, done callbacks and asynchronous waits all use it.
 class waiter {
@@ -182,6 +218,25 @@ public:
     publish();
   }
 
+  /// As publish(), but only while no waiter is linked (no done callback, no
+  /// asynchronous or set wait): threads blocked in wait() are woken. False,
+  /// and nothing changed, when a waiter is linked: the caller publishes
+  /// later, on a thread where running callbacks is expected.
+  bool publish_unless_waited() noexcept;
+
+  /// Stores an exception, then as publish_unless_waited().
+  bool publish_exception_unless_waited(std::exception_ptr e) noexcept {
+    exception_ = std::move(e);
+    return publish_unless_waited();
+  }
+
+  /// Attaches the helper a blocking wait() calls first (see wait_helper);
+  /// the state keeps a reference. Once, before or while the state is shared.
+  void set_wait_helper(wait_helper& h) noexcept {
+    h.add_ref();
+    helper_.store(&h, std::memory_order_release);
+  }
+
   /// Python's `set_exception()`; throws invalid_state_error when done.
   void set_exception(std::exception_ptr e);
 
@@ -244,6 +299,7 @@ private:
   waiter* head_ = nullptr;
   waiter* tail_ = nullptr;
   std::exception_ptr exception_;
+  std::atomic<wait_helper*> helper_{nullptr};
 };
 
 inline void intrusive_ptr_add_ref(shared_state_base* s) noexcept {

@@ -39,9 +39,17 @@ struct remote_ops {
   /// Python's `set_running_or_notify_cancel()` when the call is handed to a
   /// worker; false (and the task freed) if it was cancelled.
   bool (*start)(task_node& task) noexcept;
-  /// Completes the call from the worker's reply and frees the task.
-  void (*complete)(task_node& task, std::span<std::byte const> reply,
-                   remote_origin const& from) noexcept;
+  /// Completes the call from the worker's reply and frees the task. With
+  /// `quiet`, a future that has a waiter linked (a done callback, an
+  /// asynchronous or set wait) gets its outcome stored but is not published:
+  /// false is returned and `publish` must follow, on a thread where running
+  /// callbacks is expected.
+  bool (*complete)(task_node& task, std::span<std::byte const> reply,
+                   remote_origin const& from, bool quiet) noexcept;
+  /// Publishes an outcome `complete` stored quietly, and frees the task.
+  void (*publish)(task_node& task) noexcept;
+  /// The call's future.
+  shared_state_base& (*state)(task_node& task) noexcept;
 };
 
 /// Whether the parts of a call (callable, then arguments) and its result
@@ -99,33 +107,57 @@ struct remote_task {
     return false;
   }
 
-  static void complete([[maybe_unused]] task_node& node,
+  static bool complete([[maybe_unused]] task_node& node,
                        [[maybe_unused]] std::span<std::byte const> reply,
-                       [[maybe_unused]] remote_origin const& from) noexcept {
+                       [[maybe_unused]] remote_origin const& from,
+                       [[maybe_unused]] bool quiet) noexcept {
     auto& task = static_cast<Task&>(node);
+    bool published = true;
     if constexpr (remotable) {
+      auto publish = [&task, &published, quiet] {
+        if (quiet)
+          published = task.publish_unless_waited();
+        else
+          task.publish();
+      };
+      auto fail = [&task, &published, quiet](std::exception_ptr e) {
+        if (quiet)
+          published = task.publish_exception_unless_waited(std::move(e));
+        else
+          task.publish_exception(std::move(e));
+      };
       try {
         if constexpr (std::is_void_v<R>) {
-          read_reply<void>(
-              reply, from, [&task] { task.construct_and_publish(); },
-              [&task](std::exception_ptr e) { task.publish_exception(std::move(e)); });
+          read_reply<void>(reply, from, publish, fail);
         } else {
           read_reply<R>(
               reply, from,
-              [&task](R&& value) {
+              [&task, &publish](R&& value) {
                 task.emplace_from([&value] { return std::move(value); });
-                task.publish();
+                publish();
               },
-              [&task](std::exception_ptr e) { task.publish_exception(std::move(e)); });
+              fail);
         }
       } catch (...) {
-        task.publish_exception(std::current_exception());
+        fail(std::current_exception());
       }
     }
+    if (published)
+      task.release();
+    return published;
+  }
+
+  static void publish(task_node& node) noexcept {
+    auto& task = static_cast<Task&>(node);
+    task.publish();
     task.release();
   }
 
-  static constexpr remote_ops table{&encode, &start, &complete};
+  static shared_state_base& state(task_node& node) noexcept {
+    return static_cast<Task&>(node);
+  }
+
+  static constexpr remote_ops table{&encode, &start, &complete, &publish, &state};
 };
 
 /// The Wire, seen from this translation unit.
@@ -163,7 +195,7 @@ inline bool start_remote(task_node& task) noexcept {
 /// For a task that started.
 inline void complete_remote(task_node& task, std::span<std::byte const> reply,
                             remote_origin const& from) noexcept {
-  task.remote->complete(task, reply, from);
+  task.remote->complete(task, reply, from, false);
 }
 
 } // namespace concurrent::futures::detail
