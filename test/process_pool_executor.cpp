@@ -299,9 +299,9 @@ BOOST_DATA_TEST_CASE(many_calls_give_every_result_once, bdata::make(all_methods)
 BOOST_AUTO_TEST_CASE(payloads_larger_than_the_ring_cross_whole, *utf::timeout(120)) {
   leak_check check;
   cf::process_pool_executor procs({.max_workers = 2});
-  for (std::size_t n :
-       {std::size_t{0}, std::size_t{1}, std::size_t{65535}, std::size_t{65536},
-        std::size_t{1} << 20, std::size_t{64} << 20}) {
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{65527},
+                        std::size_t{65528}, std::size_t{65535}, std::size_t{65536},
+                        std::size_t{1} << 20, std::size_t{64} << 20}) {
     BOOST_TEST_CONTEXT("bytes: " << n) {
       std::string const s = procs.submit(repeat, 'x', n).result();
       BOOST_TEST(s.size() == n);
@@ -309,6 +309,55 @@ BOOST_AUTO_TEST_CASE(payloads_larger_than_the_ring_cross_whole, *utf::timeout(12
       BOOST_TEST(procs.submit(length, std::string(n, 'y')).result() == n);
     }
   }
+}
+
+namespace {
+// Replies that span many records, made alike on both sides.
+std::vector<std::string> many_strings(int n) {
+  std::vector<std::string> v;
+  for (int i = 0; i < n; ++i)
+    v.emplace_back(static_cast<std::size_t>((i * 7919) % 97),
+                   static_cast<char>('a' + i % 26));
+  return v;
+}
+std::vector<double> many_doubles(int n) {
+  std::vector<double> v;
+  for (int i = 0; i < n; ++i)
+    v.push_back(i * 0.5);
+  return v;
+}
+std::vector<bool> many_bools(int n) {
+  std::vector<bool> v;
+  for (int i = 0; i < n; ++i)
+    v.push_back(i % 3 == 0);
+  return v;
+}
+std::wstring wide(int n) {
+  std::wstring s;
+  for (int i = 0; i < n; ++i)
+    s.push_back(static_cast<wchar_t>(L'A' + i % 50));
+  return s;
+}
+std::map<int, std::string> keyed(int n) {
+  std::map<int, std::string> m;
+  for (int i = 0; i < n; ++i)
+    m.emplace(i, std::string(static_cast<std::size_t>(i % 13), 'k'));
+  return m;
+}
+} // namespace
+
+// A reply longer than a record is decoded as its records arrive: every
+// codec reads across their boundaries (counts, strings, bytes of a vector).
+BOOST_AUTO_TEST_CASE(replies_of_every_shape_cross_records_whole, *utf::timeout(120)) {
+  leak_check check;
+  cf::process_pool_executor procs({.max_workers = 2});
+  BOOST_TEST((procs.submit(many_strings, 200000).result() == many_strings(200000)));
+  BOOST_TEST((procs.submit(many_doubles, 1000003).result() == many_doubles(1000003)));
+  BOOST_TEST((procs.submit(many_bools, 1000001).result() == many_bools(1000001)));
+  BOOST_TEST((procs.submit(wide, 300001).result() == wide(300001)));
+  BOOST_TEST((procs.submit(keyed, 100000).result() == keyed(100000)));
+  // And the pool goes on after them.
+  BOOST_TEST(procs.submit(add, 1, 2).result() == 3);
 }
 
 BOOST_AUTO_TEST_CASE(exceptions_arrive_as_their_type, *utf::timeout(60)) {
@@ -357,6 +406,29 @@ BOOST_AUTO_TEST_CASE(exceptions_arrive_as_their_type, *utf::timeout(60)) {
   BOOST_CHECK_THROW(procs.submit(throw_kind, 5).result(), std::bad_alloc);
   // The pool is still usable after all of them.
   BOOST_TEST(procs.submit(add, 1, 1).result() == 2);
+}
+
+namespace {
+std::pair<decode_bomb, std::string> bomb_then_bytes(std::size_t n) {
+  return {decode_bomb{}, std::string(n, 'b')};
+}
+std::pair<std::string, decode_bomb> bytes_then_bomb(std::size_t n) {
+  return {std::string(n, 'b'), decode_bomb{}};
+}
+} // namespace
+
+// A large reply whose value fails to decode, at its start or its end: the
+// records left of it are skipped, and the pool goes on.
+BOOST_AUTO_TEST_CASE(a_large_reply_that_fails_to_decode_fails_only_its_future,
+                     *utf::timeout(120)) {
+  leak_check check;
+  cf::process_pool_executor procs({.max_workers = 1});
+  for (std::size_t n : {std::size_t{100000}, std::size_t{4} << 20}) {
+    BOOST_CHECK_THROW(procs.submit(bomb_then_bytes, n).result(), std::domain_error);
+    BOOST_TEST(procs.submit(add, 2, 2).result() == 4);
+    BOOST_CHECK_THROW(procs.submit(bytes_then_bomb, n).result(), std::domain_error);
+    BOOST_TEST(procs.submit(repeat, 'z', n).result() == std::string(n, 'z'));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_codec_that_throws_fails_only_its_future, *utf::timeout(60)) {

@@ -71,33 +71,38 @@ int sleep_ms(int ms) {
 /// What a task's stray pointer writes, each into one place of the memory
 /// its worker shares with the pool.
 enum class scribble : int {
-  result_head_a_lap_ahead, // the head jumps a whole ring: stale records look new
-  result_head_back,        // the head moves backward
-  result_head_unaligned,   // the head off a record boundary
-  result_tail_moved,       // the pool's own read index overwritten
-  record_too_long,         // a record claiming more bytes than the ring has
-  reply_not_outstanding,   // a reply for a call that was never sent
-  reply_garbage_status,    // a reply for this call with a status byte of 0x7f
-  record_of_unknown_kind,  // a record whose kind no writer makes
-  request_tail_ahead,      // the worker's read index ahead of what was written
-  request_head_moved,      // the pool's own write index overwritten
+  result_head_a_lap_ahead,      // the head jumps a whole ring: stale records look new
+  result_head_back,             // the head moves backward
+  result_head_unaligned,        // the head off a record boundary
+  result_tail_moved,            // the pool's own read index overwritten
+  record_too_long,              // a record claiming more bytes than the ring has
+  reply_not_outstanding,        // a reply for a call that was never sent
+  reply_garbage_status,         // a reply for this call with a status byte of 0x7f
+  record_of_unknown_kind,       // a record whose kind no writer makes
+  request_tail_ahead,           // the worker's read index ahead of what was written
+  request_head_moved,           // the pool's own write index overwritten
+  split_reply_without_size,     // a reply "to be continued" that gives no size
+  split_reply_interrupted,      // a split reply, then another call's record in it
+  split_reply_longer_than_said, // a split reply whose records add up to more
 };
 
-char const* const scribble_names[] = {"result_head_a_lap_ahead", "result_head_back",
-                                      "result_head_unaligned",   "result_tail_moved",
-                                      "record_too_long",         "reply_not_outstanding",
-                                      "reply_garbage_status",    "record_of_unknown_kind",
-                                      "request_tail_ahead",      "request_head_moved"};
+char const* const scribble_names[] = {
+    "result_head_a_lap_ahead",     "result_head_back",         "result_head_unaligned",
+    "result_tail_moved",           "record_too_long",          "reply_not_outstanding",
+    "reply_garbage_status",        "record_of_unknown_kind",   "request_tail_ahead",
+    "request_head_moved",          "split_reply_without_size", "split_reply_interrupted",
+    "split_reply_longer_than_said"};
 
 // Appends a record at the result ring's head and publishes it, as a task
 // that knows the format and writes garbage by accident would.
 void forge_result(dp::channel& ch, dp::record_kind kind, std::uint32_t claimed_size,
-                  std::uint64_t id, std::vector<std::byte> const& payload) {
+                  std::uint64_t id, std::vector<std::byte> const& payload,
+                  std::uint16_t flags = 0) {
   auto& idx = ch.header().results;
   auto bytes = ch.result_bytes();
   std::uint64_t const head = idx.head.load(std::memory_order_relaxed);
   std::size_t const at = head & (bytes.size() - 1);
-  dp::record_header const h{claimed_size, kind, 0, id};
+  dp::record_header const h{claimed_size, kind, flags, id};
   std::memcpy(bytes.data() + at, &h, sizeof h);
   std::memcpy(bytes.data() + at + sizeof h, payload.data(), payload.size());
   std::uint64_t const len = (sizeof h + payload.size() + 15) & ~std::uint64_t{15};
@@ -143,6 +148,27 @@ int write_into_own_ring(int what) {
   case scribble::record_of_unknown_kind:
     forge_result(ch, static_cast<dp::record_kind>(9), 5, w->call_id, value);
     break;
+  case scribble::split_reply_without_size:
+    forge_result(ch, dp::record_kind::reply, 5, w->call_id, value, dp::record_more);
+    break;
+  case scribble::split_reply_interrupted:
+  case scribble::split_reply_longer_than_said: {
+    // The start of an int's reply split in two: its size (5 bytes), then
+    // the status byte; the rest follows in the next record.
+    std::vector<std::byte> first(8 + 1);
+    std::uint64_t const total = 5;
+    std::memcpy(first.data(), &total, 8);
+    forge_result(ch, dp::record_kind::reply, 9, w->call_id, first, dp::record_more);
+    std::vector<std::byte> rest(
+        static_cast<scribble>(what) == scribble::split_reply_interrupted ? 4 : 12,
+        std::byte{0});
+    forge_result(ch, dp::record_kind::reply, static_cast<std::uint32_t>(rest.size()),
+                 static_cast<scribble>(what) == scribble::split_reply_interrupted
+                     ? w->call_id + 1
+                     : w->call_id,
+                 rest);
+    break;
+  }
   case scribble::request_tail_ahead:
     req.tail.fetch_add(4096);
     return 0;
@@ -154,6 +180,26 @@ int write_into_own_ring(int what) {
   (void)!::write(w->doorbell, &one, sizeof one);
   std::this_thread::sleep_for(std::chrono::seconds(60));
   return 0;
+}
+
+// Runs in a worker: starts the reply of a string of a megabyte, as the
+// worker's own send does, and exits before the rest.
+std::string die_inside_a_reply() {
+  auto const* w = dp::this_worker_for_tests();
+  if (!w)
+    return {};
+  std::uint64_t const length = 1 << 20;
+  std::uint64_t const total = 1 + 8 + length; // status, length, bytes
+  std::vector<std::byte> first(8 + 1 + 8 + 100, std::byte{'x'});
+  std::memcpy(first.data(), &total, 8);
+  first[8] = std::byte{0};
+  std::memcpy(first.data() + 9, &length, 8);
+  forge_result(*w->chan, dp::record_kind::reply, static_cast<std::uint32_t>(first.size()),
+               w->call_id, first, dp::record_more);
+  std::uint64_t one = 1;
+  (void)!::write(w->doorbell, &one, sizeof one);
+  std::this_thread::sleep_for(50ms);
+  ::_exit(7);
 }
 
 bool about_the_request_ring(scribble s) {
@@ -279,7 +325,7 @@ BOOST_AUTO_TEST_SUITE(process_boundary)
 
 BOOST_TEST_DECORATOR(*utf::timeout(120))
 BOOST_DATA_TEST_CASE(a_worker_that_writes_into_its_ring_breaks_the_pool_and_says_so,
-                     bdata::xrange(10) * bdata::make(test::exec_methods), kind, method) {
+                     bdata::xrange(13) * bdata::make(test::exec_methods), kind, method) {
   test::leak_check leaks;
   auto const what = static_cast<scribble>(kind);
   BOOST_TEST_MESSAGE("scribble: " << scribble_names[kind] << ", " << method);
@@ -333,6 +379,39 @@ BOOST_DATA_TEST_CASE(a_worker_that_writes_into_its_ring_breaks_the_pool_and_says
     BOOST_TEST(std::string(e.what()).find("corrupted") != std::string::npos);
   }
   // The pool's thread is idle, not spinning on what it cannot read.
+  double const before = cpu_seconds();
+  std::this_thread::sleep_for(300ms);
+  BOOST_TEST(cpu_seconds() - before < 0.15);
+  pool.reset();
+  BOOST_TEST(test::wait_gone({pid}, 10s));
+}
+
+// The pool reads a large reply as it arrives; a worker that dies half-way
+// fails that call and breaks the pool, as any death does.
+BOOST_TEST_DECORATOR(*utf::timeout(120))
+BOOST_DATA_TEST_CASE(a_worker_that_dies_inside_a_reply_breaks_the_pool,
+                     bdata::make(test::exec_methods), method) {
+  test::leak_check leaks;
+  std::optional<cf::process_pool_executor> pool(std::in_place, with(method, 1));
+  BOOST_TEST(pool->submit(add, 1, 1).result(30s) == 2);
+  // The fork server's word of the pid may come after the first reply.
+  for (int i = 0; i < 1000 && pool->worker_pids().empty(); ++i)
+    std::this_thread::sleep_for(10ms);
+  int const pid = pool->worker_pids().at(0);
+  auto f = pool->submit(die_inside_a_reply);
+  auto g = pool->submit(add, 2, 2);
+  auto failed = [pid](auto& x) {
+    try {
+      x.result(60s);
+      BOOST_TEST(false, "a call answered by a dead worker");
+    } catch (cf::broken_process_pool const& e) {
+      BOOST_TEST_MESSAGE(e.what());
+      BOOST_TEST(e.pid() == pid);
+    }
+  };
+  failed(f);
+  failed(g);
+  BOOST_CHECK_THROW(pool->submit(add, 1, 1), cf::broken_process_pool);
   double const before = cpu_seconds();
   std::this_thread::sleep_for(300ms);
   BOOST_TEST(cpu_seconds() - before < 0.15);

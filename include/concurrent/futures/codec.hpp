@@ -11,6 +11,7 @@
 
 #include <boost/config.hpp>
 
+#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <cstring>
@@ -252,14 +253,42 @@ public:
    */
   static constexpr std::size_t max_depth = 1000;
 
+  /// Where a reader gets the rest of a message that arrives in pieces.
+  /**
+   * A process pool decodes a large reply straight from the records of its
+   * shared ring, without gathering the message first: the reader asks for
+   * the next piece when it has read every byte of the one before.
+   */
+  class source {
+  public:
+    /// The next piece of the message, not empty. Called only while bytes of
+    /// the message remain; may throw (the reader passes it on).
+    virtual std::span<std::byte const> next() = 0;
+
+  protected:
+    source() = default;
+    source(source const&) = default;
+    source& operator=(source const&) = default;
+    ~source() = default;
+  };
+
   /// Reads from `in`, which must outlive the reader and what `take` returns.
   explicit codec_reader(std::span<std::byte const> in) noexcept
       : next_(in.data()), end_(in.data() + in.size()) {}
 
+  /// Reads a message of `total` bytes whose first piece is `first` and whose
+  /// others `more` returns, each valid until the next is asked for.
+  codec_reader(std::span<std::byte const> first, std::size_t total, source& more) noexcept
+      : next_(first.data()), end_(first.data() + first.size()),
+        later_(total > first.size() ? total - first.size() : 0), more_(&more) {}
+
   /// Copies the next `n` bytes to `p`.
   /** @throws codec_error if fewer than `n` bytes remain; nothing is read. */
   void read_bytes(void* p, std::size_t n) {
-    check(n);
+    if (n > in_piece()) [[unlikely]] {
+      read_across(p, n);
+      return;
+    }
     if (n != 0) { // p may be null then, which memcpy does not allow
       std::memcpy(p, next_, n);
     }
@@ -282,14 +311,19 @@ public:
   }
 
   /// The bytes not read yet.
-  std::size_t remaining() const noexcept {
-    return static_cast<std::size_t>(end_ - next_);
-  }
+  std::size_t remaining() const noexcept { return in_piece() + later_; }
 
-  /// A view of the next `n` bytes, which it skips.
+  /// How many of the next bytes `take` views in place; beyond them (a
+  /// message read in pieces) it copies them into the reader first.
+  std::size_t contiguous() const noexcept { return in_piece(); }
+
+  /// A view of the next `n` bytes, which it skips; valid as long as the
+  /// reader and the input are, or until the next `take` that copies.
   /** @throws codec_error if fewer than `n` bytes remain; nothing is skipped. */
   std::span<std::byte const> take(std::size_t n) {
-    check(n);
+    if (n > in_piece()) [[unlikely]] {
+      return take_across(n);
+    }
     std::span<std::byte const> bytes(next_, n);
     next_ += n;
     return bytes;
@@ -335,10 +369,55 @@ private:
   };
   /// @endcond
 
+  std::size_t in_piece() const noexcept { return static_cast<std::size_t>(end_ - next_); }
+
   void check(std::size_t n) const {
     if (n > remaining()) {
       throw_truncated(n, remaining());
     }
+  }
+
+  // The next piece from the source; `later_` bounds it.
+  void next_piece() {
+    auto const piece = more_->next();
+    if (piece.empty() || piece.size() > later_) {
+      throw_bad_piece(piece.size(), later_);
+    }
+    later_ -= piece.size();
+    next_ = piece.data();
+    end_ = piece.data() + piece.size();
+  }
+
+  BOOST_NOINLINE void read_across(void* p, std::size_t n) {
+    check(n);
+    auto* out = static_cast<std::byte*>(p);
+    for (;;) {
+      std::size_t const k = std::min(n, in_piece());
+      if (k != 0) {
+        std::memcpy(out, next_, k);
+      }
+      next_ += k;
+      out += k;
+      n -= k;
+      if (n == 0) {
+        return;
+      }
+      next_piece();
+    }
+  }
+
+  BOOST_NOINLINE std::span<std::byte const> take_across(std::size_t n) {
+    check(n);
+    scratch_.resize(n);
+    read_across(scratch_.data(), n);
+    return scratch_;
+  }
+
+  [[noreturn]] BOOST_NOINLINE static void throw_bad_piece(std::size_t got,
+                                                          std::size_t left) {
+    throw codec_error("cf::codec: a message read in pieces got a piece of " +
+                      std::to_string(got) + " bytes where " + std::to_string(left) +
+                      " bytes remained");
   }
 
   // Kept out of line so that the checks inline to a compare and a branch.
@@ -370,6 +449,9 @@ private:
 
   std::byte const* next_;
   std::byte const* end_;
+  std::size_t later_ = 0;          // bytes of the message after this piece
+  source* more_ = nullptr;         // where they come from
+  std::vector<std::byte> scratch_; // what `take` copied across pieces
   std::size_t empty_allowance_ = max_empty_element_bytes;
   std::size_t depth_ = 0;
 };

@@ -299,6 +299,12 @@ private:
   std::string fault_;
 };
 
+/// A message longer than one record is split, and its first record's
+/// payload starts with the message's size in these many bytes: a reader can
+/// decode the message as its records arrive (a large reply goes straight
+/// into its value, never gathered whole) and check that they add up.
+inline constexpr std::size_t split_prefix = sizeof(std::uint64_t);
+
 /// Writes one message as records, as many as fit now; `offset` says how much
 /// was written before. `written` once the whole message is in the ring.
 inline ring::write_result write_message(ring& r, record_kind kind, std::uint16_t flags,
@@ -311,17 +317,33 @@ inline ring::write_result write_message(ring& r, record_kind kind, std::uint16_t
       offset = 0;
     return w;
   }
+  bool const split = message.size() > r.max_record();
+  std::uint64_t const total = message.size();
   while (offset < message.size()) {
-    std::size_t const n = std::min<std::size_t>(message.size() - offset, r.max_record());
+    bool const first = split && offset == 0;
+    std::size_t const room = r.max_record() - (first ? split_prefix : 0);
+    std::size_t const n = std::min<std::size_t>(message.size() - offset, room);
     bool const last = offset + n == message.size();
     std::uint16_t const f =
         last ? flags : static_cast<std::uint16_t>(flags | record_more);
-    auto const w = r.try_write(kind, f, id, message.subspan(offset, n));
+    auto const w = first ? r.try_write(kind, f, id, std::as_bytes(std::span(&total, 1)),
+                                       message.subspan(0, n))
+                         : r.try_write(kind, f, id, message.subspan(offset, n));
     if (w != ring::write_result::written)
       return w;
     offset += n;
   }
   return ring::write_result::written;
+}
+
+/// The size a split message's first record gives, or 0 when the record
+/// gives none beyond its own payload (no writer makes that).
+inline std::uint64_t split_size(std::span<std::byte const> first_payload) noexcept {
+  if (first_payload.size() < split_prefix)
+    return 0;
+  std::uint64_t total;
+  std::memcpy(&total, first_payload.data(), sizeof total);
+  return total > first_payload.size() - split_prefix ? total : 0;
 }
 
 /// A mapped channel: the header and both rings.

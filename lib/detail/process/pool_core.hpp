@@ -98,9 +98,11 @@ struct worker_slot {
   std::uint64_t outbox_id = 0;
   bool outbox_pending = false;
   // A message split over records, and the kind and call of its records.
+  // A split hello; a split reply is decoded as it arrives (stream_reply).
   std::vector<std::byte> reassembly;
   record_kind chain_kind = record_kind::padding;
   std::uint64_t chain_id = 0;
+  std::uint64_t chain_total = 0; // the message's size; 0: no message split
   // Calls handed over; a call's number (its records' id) is `sent` after it
   // was counted. Replies come back in that order: the next is `answered + 1`.
   std::uint64_t sent = 0;
@@ -167,6 +169,9 @@ private:
     std::exception_ptr broke;
   };
   int drain_batch(worker_slot& slot, drained& out);
+  task_node* claim_reply(worker_slot& slot, record_header const& h,
+                         std::span<std::byte const> message);
+  bool stream_reply(worker_slot& slot, ring::view const& first, std::uint64_t total);
   void refresh_drain_slots();
   bool any_result() const noexcept;
   void ring_doorbell() const noexcept;

@@ -41,6 +41,9 @@ namespace asio = boost::asio;
 namespace concurrent::futures::detail::process {
 namespace {
 
+// A worker's hello is its pid and why it cannot run, if it cannot.
+constexpr std::uint64_t hello_max = 1 << 20;
+
 std::string describe_status(int pid, bool signaled, int code) {
   std::string s = "worker pid " + std::to_string(pid);
   if (signaled) {
@@ -166,7 +169,7 @@ void pool_core::help_wait(shared_state_base const& state,
         // Hellos, split messages and faults are the pool's thread's.
         if (s->chan.results().empty())
           continue;
-        if (!s->hello_seen || !s->reassembly.empty()) {
+        if (!s->hello_seen || s->chain_total != 0) {
           left = true;
           continue;
         }
@@ -289,9 +292,11 @@ int pool_core::drain_batch(worker_slot& s, drained& out) {
     if (!out.failed.empty())
       out.broke = broken_future_;
   }
-  for (int i = 0; i < good; ++i)
-    if (!tasks[i]->remote->complete(*tasks[i], batch[i].payload, s.pid, out.quiet))
+  for (int i = 0; i < good; ++i) {
+    codec_reader in(batch[i].payload);
+    if (!tasks[i]->remote->complete(*tasks[i], in, s.pid, out.quiet))
       out.deferred.push_back(tasks[i]);
+  }
   if (good > 0 && fault.empty()) {
     r.consume(batch[good - 1]);
     wake_writer(s.chan.header());
@@ -308,7 +313,7 @@ bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
   using read_result = ring::read_result;
   // The common case first: whole replies, matched to their calls and the
   // worker refilled under one lock.
-  if (wake_list && s.reassembly.empty() && s.hello_seen) {
+  if (wake_list && s.chain_total == 0 && s.hello_seen) {
     drained out;
     out.wake_list = wake_list;
     int const n = drain_batch(s, out);
@@ -339,23 +344,49 @@ bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
                             ", which only the pool writes");
       return true;
     }
-    if (!s.reassembly.empty() && (vh.kind != s.chain_kind || vh.id != s.chain_id)) {
+    bool const in_chain = s.chain_total != 0;
+    if (in_chain && (vh.kind != s.chain_kind || vh.id != s.chain_id)) {
       report_corruption(s, "result ring",
                         "a record of call " + std::to_string(vh.id) +
                             " inside the message of call " + std::to_string(s.chain_id));
       return true;
     }
     std::span<std::byte const> message = v.payload;
-    if (vh.flags & record_more) {
+    if (!in_chain && (vh.flags & record_more)) {
+      // A split message: its size, then its first bytes.
+      std::uint64_t const total = split_size(v.payload);
+      if (total == 0 || (vh.kind == record_kind::hello && total > hello_max)) {
+        report_corruption(s, "result ring",
+                          "a split message whose first record gives no size, or one "
+                          "no writer makes");
+        return true;
+      }
+      if (vh.kind == record_kind::reply)
+        return stream_reply(s, v, total);
       s.chain_kind = vh.kind;
       s.chain_id = vh.id;
-      s.reassembly.insert(s.reassembly.end(), v.payload.begin(), v.payload.end());
+      s.chain_total = total;
+      s.reassembly.assign(v.payload.begin() + split_prefix, v.payload.end());
       r.consume(v);
       wake_writer(h);
       continue;
     }
-    if (!s.reassembly.empty()) {
+    if (in_chain) {
       s.reassembly.insert(s.reassembly.end(), v.payload.begin(), v.payload.end());
+      bool const more = (vh.flags & record_more) != 0;
+      if (s.reassembly.size() > s.chain_total ||
+          (!more && s.reassembly.size() != s.chain_total)) {
+        report_corruption(s, "result ring",
+                          "a split message of " + std::to_string(s.reassembly.size()) +
+                              " bytes where its first record said " +
+                              std::to_string(s.chain_total));
+        return true;
+      }
+      if (more) {
+        r.consume(v);
+        wake_writer(h);
+        continue;
+      }
       message = s.reassembly;
     }
     if (vh.kind == record_kind::hello) {
@@ -386,31 +417,41 @@ bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
         fail(tasks, e);
       }
     } else {
-      task_node* task = nullptr;
-      std::string fault;
-      {
-        std::lock_guard lock(mutex_);
-        fault = check_reply_locked(s, vh, message);
-        if (fault.empty()) {
-          task = s.inflight.front();
-          s.inflight.pop_front();
-          ++s.answered;
-          if (vh.flags & record_retiring)
-            s.retiring = true;
-        }
-      }
-      if (!fault.empty()) {
-        report_corruption(s, "result ring", fault);
+      task_node* const task = claim_reply(s, vh, message);
+      if (task == nullptr)
         return true;
-      }
       detail::complete_remote(*task, message, s.pid);
     }
     s.reassembly.clear();
+    s.chain_total = 0;
     r.consume(v);
     wake_writer(h);
   }
   return progress;
 }
+
+// The call a whole reply (or a split reply's start) answers, taken off the
+// worker's list; null, with the pool broken, if it answers none.
+task_node* pool_core::claim_reply(worker_slot& s, record_header const& h,
+                                  std::span<std::byte const> message) {
+  task_node* task = nullptr;
+  std::string fault;
+  {
+    std::lock_guard lock(mutex_);
+    fault = check_reply_locked(s, h, message);
+    if (fault.empty()) {
+      task = s.inflight.front();
+      s.inflight.pop_front();
+      ++s.answered;
+      if (h.flags & record_retiring)
+        s.retiring = true;
+    }
+  }
+  if (!fault.empty())
+    report_corruption(s, "result ring", fault);
+  return task;
+}
+
 
 void pool_core::launch(slot_ptr const& slot) {
   if (slot->launched)

@@ -97,6 +97,7 @@ public:
   // stop. Calls come numbered 1, 2, ...: anything else is not the pool's.
   bool receive(std::vector<std::byte>& message, std::uint64_t& id) {
     message.clear();
+    std::uint64_t total = 0; // a split message's size, from its first record
     for (;;) {
       ring::view v;
       if (!next_record(v))
@@ -111,8 +112,20 @@ public:
                         std::to_string(static_cast<unsigned>(v.header.kind)) +
                         " for call " + std::to_string(v.header.id) + " where call " +
                         std::to_string(last_id_ + 1) + " was due");
-      message.insert(message.end(), v.payload.begin(), v.payload.end());
       bool const more = (v.header.flags & record_more) != 0;
+      auto payload = v.payload;
+      if (more && total == 0) {
+        total = split_size(payload);
+        if (total == 0)
+          die_corrupt("request ring", "a split call whose first record gives no size");
+        payload = payload.subspan(split_prefix);
+        message.reserve(total);
+      }
+      message.insert(message.end(), payload.begin(), payload.end());
+      if (total != 0 && (message.size() > total || (!more && message.size() != total)))
+        die_corrupt("request ring", "a split call of " + std::to_string(message.size()) +
+                                        " bytes where its first record said " +
+                                        std::to_string(total));
       ch_.requests().consume(v);
       std::atomic_thread_fence(std::memory_order_seq_cst);
       if (h_.parent_wants_space.load(std::memory_order_relaxed) != 0 &&

@@ -35,14 +35,16 @@ struct string_codec {
     auto const n = read_count<sizeof(char_type)>(r);
     if constexpr (std::is_same_v<char_type, char> ||
                   std::is_same_v<char_type, unsigned char>) {
-      // These may alias the input's bytes: construct in one copy.
-      auto const bytes = r.take(n);
-      return S(reinterpret_cast<char_type const*>(bytes.data()), n);
-    } else {
-      S s(n, char_type{});
-      r.read_bytes(s.data(), n * sizeof(char_type));
-      return s;
+      // These may alias the input's bytes: construct in one copy, unless
+      // the message comes in pieces (take would gather it first).
+      if (n <= r.contiguous()) {
+        auto const bytes = r.take(n);
+        return S(reinterpret_cast<char_type const*>(bytes.data()), n);
+      }
     }
+    S s(n, char_type{});
+    r.read_bytes(s.data(), n * sizeof(char_type));
+    return s;
   }
 };
 

@@ -96,9 +96,8 @@ inline void write_exception_reply(std::vector<std::byte>& out, std::size_t start
 /// does not read, bytes left over): a value is decoded whole before it is
 /// handed on, so a malformed reply never passes for a value.
 template <class R, class OnValue, class OnException>
-void read_reply(std::span<std::byte const> reply, remote_origin const& from,
-                OnValue&& on_value, OnException&& on_exception) {
-  codec_reader in(reply);
+void read_reply(codec_reader& in, remote_origin const& from, OnValue&& on_value,
+                OnException&& on_exception) {
   auto const status = in.read<std::uint8_t>();
   if (status == static_cast<std::uint8_t>(reply_status::value)) {
     if constexpr (std::is_void_v<R>) {
@@ -121,6 +120,15 @@ void read_reply(std::span<std::byte const> reply, remote_origin const& from,
                       std::to_string(status) +
                       ", neither a value (0) nor an exception (1)");
   }
+}
+
+/// As above, from the bytes of a whole reply.
+template <class R, class OnValue, class OnException>
+void read_reply(std::span<std::byte const> reply, remote_origin const& from,
+                OnValue&& on_value, OnException&& on_exception) {
+  codec_reader in(reply);
+  read_reply<R>(in, from, std::forward<OnValue>(on_value),
+                std::forward<OnException>(on_exception));
 }
 
 /// The exception a reply holds, or null for a value reply (whose value is

@@ -44,8 +44,8 @@ struct remote_ops {
   /// asynchronous or set wait) gets its outcome stored but is not published:
   /// false is returned and `publish` must follow, on a thread where running
   /// callbacks is expected.
-  bool (*complete)(task_node& task, std::span<std::byte const> reply,
-                   remote_origin const& from, bool quiet) noexcept;
+  bool (*complete)(task_node& task, codec_reader& reply, remote_origin const& from,
+                   bool quiet) noexcept;
   /// Publishes an outcome `complete` stored quietly, and frees the task.
   void (*publish)(task_node& task) noexcept;
   /// The call's future.
@@ -108,7 +108,7 @@ struct remote_task {
   }
 
   static bool complete([[maybe_unused]] task_node& node,
-                       [[maybe_unused]] std::span<std::byte const> reply,
+                       [[maybe_unused]] codec_reader& reply,
                        [[maybe_unused]] remote_origin const& from,
                        [[maybe_unused]] bool quiet) noexcept {
     auto& task = static_cast<Task&>(node);
@@ -195,7 +195,8 @@ inline bool start_remote(task_node& task) noexcept {
 /// For a task that started.
 inline void complete_remote(task_node& task, std::span<std::byte const> reply,
                             remote_origin const& from) noexcept {
-  task.remote->complete(task, reply, from, false);
+  codec_reader in(reply);
+  task.remote->complete(task, in, from, false);
 }
 
 } // namespace concurrent::futures::detail
