@@ -452,7 +452,6 @@ task_node* pool_core::claim_reply(worker_slot& s, record_header const& h,
   return task;
 }
 
-
 void pool_core::launch(slot_ptr const& slot) {
   if (slot->launched)
     return;
