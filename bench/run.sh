@@ -16,9 +16,11 @@
 #   bench/run.sh thread_pool --quick --only ours,asio
 #   bench/run.sh bridge --only ours,raw --repeat 9
 #   bench/run.sh process_pool --workers 4
+#   bench/run.sh large_value --mib 256 --repeat 3
 #
 # A first argument `thread_pool`, `bridge` or `process_pool` runs that
-# benchmark alone. Without one, each gets the arguments; --json FILE writes
+# benchmark alone; `large_value` (a 256 MiB result from a worker against a
+# pipe, with its own options: --mib, --repeat, --quick) runs only when named. Without one, each gets the arguments; --json FILE writes
 # FILE for the thread pool and FILE with .bridge or .process_pool before its
 # extension (results.bridge.json, results.process_pool.json) for the others.
 # --scaling and --only belong to one benchmark each (the pools and the
@@ -40,7 +42,7 @@ build="${CONCURRENT_FUTURES_BENCH_BUILD_DIR:-$root/build-bench}"
 benches=(thread_pool bridge process_pool)
 named=0
 case "${1:-}" in
-thread_pool | bridge | process_pool)
+thread_pool | bridge | process_pool | large_value)
   benches=("$1")
   named=1
   shift
@@ -100,6 +102,9 @@ for b in "${benches[@]}"; do
   thread_pool)
     "$build/bench/thread_pool_bench" --python-script "$here/python_thread_pool.py" "$@" \
       || { rc=$?; [[ $status -ne 0 ]] || status=$rc; }
+    ;;
+  large_value)
+    "$build/bench/large_value_bench" "$@" || { rc=$?; [[ $status -ne 0 ]] || status=$rc; }
     ;;
   bridge | process_pool)
     args=("$@")

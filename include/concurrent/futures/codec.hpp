@@ -266,9 +266,13 @@ public:
     virtual std::span<std::byte const> next() = 0;
 
   protected:
+    /// For the derived class.
     source() = default;
+    /// Copyable by the derived class.
     source(source const&) = default;
+    /// Copyable by the derived class.
     source& operator=(source const&) = default;
+    /// Not destroyed through this base.
     ~source() = default;
   };
 

@@ -206,7 +206,7 @@ void pool_core::help_wait(shared_state_base const& state,
   // Posted before letting go: the pool's thread cannot finish (and stop
   // running handlers) while a worker it reaps needs this lock.
   if (!out.deferred.empty()) {
-    asio::post(io_, [this, tasks = std::move(out.deferred)] {
+    asio::post(io_, [tasks = std::move(out.deferred)] {
       for (task_node* t : tasks)
         t->remote->publish(*t);
     });
