@@ -108,6 +108,7 @@ struct worker_slot {
   std::uint64_t sent = 0;
   std::uint64_t answered = 0; // the drainer writes, under the lock
   bool hello_seen = false;    // the drainer
+  pid_t hello_pid = 0;        // the drainer: the pid the hello gave
   // Its memory is not read any more. Set under the lock by whichever thread
   // found the damage; read by the pool's thread without it.
   std::atomic<bool> poisoned{false};

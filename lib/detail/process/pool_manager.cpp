@@ -399,6 +399,7 @@ bool pool_core::drain(worker_slot& s, std::vector<slot_ptr>* wake_list) {
       try {
         codec_reader in(message);
         auto const pid = in.read<std::int32_t>();
+        s.hello_pid = pid;
         error = in.read<std::string>();
         if (error.empty() && s.pid > 0 && pid != s.pid)
           error = "its hello names pid " + std::to_string(pid);

@@ -15,7 +15,9 @@
 
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -103,26 +105,38 @@ bool pool_core::stream_reply(worker_slot& s, ring::view const& first,
       left_ -= n;
     }
 
-    // Sleeps up to a millisecond for the worker, unless it has exited.
+    // Sleeps up to a millisecond for the worker, unless it has exited. The
+    // fork server may not have said the worker's pid yet: its hello did.
     void wait_alive() {
-      if (pidfd_ < 0 && !died) {
-        pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, s_.pid, 0));
-        if (pidfd_ < 0)
-          died = errno == ESRCH;
-      }
+      pid_t const pid = s_.pid > 0 ? s_.pid : s_.hello_pid;
+      if (pidfd_ < 0 && pid > 0)
+        pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
       if (pidfd_ >= 0) {
         pollfd p{pidfd_, POLLIN, 0};
         died = ::poll(&p, 1, 1) > 0 && (p.revents & POLLIN) != 0;
-      } else if (!died) {
-        ::usleep(200); // no pidfd (EMFILE): look again a little later
+      } else {
+        // No pidfd (gone already, or no descriptor left): ask, then wait.
+        died = pid <= 0 || gone(pid);
+        if (!died)
+          ::usleep(200);
       }
       if (died)
-        throw broken_process_pool(breakage::abrupt("worker pid " +
-                                                       std::to_string(s_.pid) +
+        throw broken_process_pool(breakage::abrupt("worker pid " + std::to_string(pid) +
                                                        " exited while its reply crossed",
-                                                   s_.pid, 0, -1)
+                                                   pid, 0, -1)
                                       .future_text,
-                                  s_.pid, 0, -1);
+                                  pid, 0, -1);
+    }
+
+    // A child of ours that exited (not reaped yet: this thread reaps), or
+    // any process that is no more.
+    static bool gone(pid_t pid) noexcept {
+      siginfo_t info{};
+      if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) ==
+              0 &&
+          info.si_pid == pid)
+        return true;
+      return ::kill(pid, 0) != 0 && errno == ESRCH;
     }
 
     worker_slot& s_;
