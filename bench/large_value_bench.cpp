@@ -29,6 +29,7 @@
 
 #include <concurrent/futures/process_pool_executor.hpp>
 
+#include <malloc.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -89,7 +90,10 @@ long status_kib(char const* field) {
 }
 
 // Resets VmHWM to the current RSS (Linux >= 4.0); false where it cannot.
+// Memory the heap keeps free goes back first (a freed value under glibc's
+// 32 MiB mmap limit stays in the heap), so that only live memory counts.
 bool reset_peak() {
+  ::malloc_trim(0);
   std::ofstream out("/proc/self/clear_refs");
   out << "5";
   out.flush();
@@ -101,6 +105,18 @@ struct run {
   double rss_growth = 0; // bytes, peak during the run less before
 };
 
+// One run's figures, once its value is checked.
+run measured(char const* who, std::string const& value, std::size_t n,
+             clock_type::time_point t0, clock_type::time_point t1, bool peak, long hwm,
+             long before) {
+  if (!value_ok(value, n))
+    throw std::runtime_error(std::string(who) + ": the value arrived wrong");
+  run r;
+  r.seconds = std::chrono::duration<double>(t1 - t0).count();
+  r.rss_growth = peak ? static_cast<double>(hwm - before) * 1024 : NAN;
+  return r;
+}
+
 // `before`: the RSS before the pool received its first large value, so
 // that memory the pool keeps from one value to the next counts.
 run run_ours(cf::process_pool_executor& pool, std::size_t n, long before) {
@@ -111,12 +127,7 @@ run run_ours(cf::process_pool_executor& pool, std::size_t n, long before) {
   std::string s = pool.submit(take_value).result();
   auto const t1 = clock_type::now();
   long const hwm = status_kib("VmHWM:");
-  if (!value_ok(s, n))
-    throw std::runtime_error("ours: the value arrived wrong");
-  run r;
-  r.seconds = std::chrono::duration<double>(t1 - t0).count();
-  r.rss_growth = peak ? static_cast<double>(hwm - before) * 1024 : NAN;
-  return r;
+  return measured("ours", s, n, t0, t1, peak, hwm, before);
 }
 
 run run_pipe(std::size_t n) {
@@ -149,6 +160,7 @@ run run_pipe(std::size_t n) {
   ::close(go[0]);
   // Let the child make its value before the clock.
   std::this_thread::sleep_for(std::chrono::milliseconds(200 + n / (4 << 20)));
+  ::malloc_trim(0);
   long const before = status_kib("VmRSS:");
   bool const peak = reset_peak();
   auto const t0 = clock_type::now();
@@ -171,12 +183,7 @@ run run_pipe(std::size_t n) {
   ::close(go[1]);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  if (!value_ok(s, n))
-    throw std::runtime_error("pipe: the value arrived wrong");
-  run r;
-  r.seconds = std::chrono::duration<double>(t1 - t0).count();
-  r.rss_growth = peak ? static_cast<double>(hwm - before) * 1024 : NAN;
-  return r;
+  return measured("pipe", s, n, t0, t1, peak, hwm, before);
 }
 
 double median(std::vector<double> v) {
@@ -219,6 +226,7 @@ int main(int argc, char** argv) {
   try {
     cf::process_pool_executor pool({.max_workers = 1});
     pool.submit(make_value, 1).result();
+    ::malloc_trim(0);
     long const before_any = status_kib("VmRSS:");
     // The worker's first large reply grows its reply buffer: not timed.
     pool.submit(make_value, n).result();

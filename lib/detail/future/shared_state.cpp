@@ -251,23 +251,9 @@ bool shared_state_base::try_claim() noexcept {
 }
 
 void shared_state_base::publish() noexcept {
-  std::uint32_t w = word_.load(std::memory_order_relaxed);
-  for (unsigned spins = 0;;) {
-    if (w & locked_bit) {
-      spin_pause(spins);
-      w = word_.load(std::memory_order_relaxed);
-      continue;
-    }
-    if (w & waiters_bit)
-      return publish_slow();
-    if (word_.compare_exchange_weak(w, bits(future_status::finished),
-                                    std::memory_order_release,
-                                    std::memory_order_relaxed)) {
-      if (w & sleepers_bit)
-        futex_wake_all(word_);
-      return;
-    }
-  }
+  // Without waiters: one compare-and-swap; with them, under the lock.
+  if (!publish_unless_waited())
+    publish_slow();
 }
 
 bool shared_state_base::publish_unless_waited() noexcept {

@@ -213,7 +213,8 @@ void pool_core::help_wait(shared_state_base const& state,
   }
   drain_mutex_.unlock();
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (left || doorbell_missed_.load(std::memory_order_relaxed))
+  // Taken, not read: the next helper need not ring for the same miss.
+  if (doorbell_missed_.exchange(false, std::memory_order_relaxed) || left)
     ring_doorbell();
   fail(out.failed, out.broke);
 }
