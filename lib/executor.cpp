@@ -22,6 +22,20 @@ void executor::close_dependents(bool wait, bool cancel_futures) {
   dependents_->close(wait, cancel_futures);
 }
 
+void executor::enqueue_all(std::span<detail::task_node* const> tasks) {
+  std::size_t i = 0;
+  try {
+    for (; i < tasks.size(); ++i)
+      enqueue(*tasks[i]);
+  } catch (...) {
+    // enqueue took none of tasks[i..]: each is abandoned, so no future
+    // stays pending.
+    for (; i < tasks.size(); ++i)
+      tasks[i]->abandon(nullptr);
+    throw;
+  }
+}
+
 } // namespace concurrent::futures
 
 namespace concurrent::futures::detail {

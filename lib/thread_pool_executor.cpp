@@ -159,6 +159,40 @@ void thread_pool_core::submit(task_node& task) {
   after_push(out);
 }
 
+void thread_pool_core::submit_all(std::span<task_node* const> tasks) {
+  std::size_t queued = 0;
+  std::size_t wakes = 0;
+  std::size_t spawns = 0;
+  std::exception_ptr failed;
+  {
+    std::lock_guard lock(mutex_);
+    try {
+      if (broken_)
+        throw broken_thread_pool(broken_reason_);
+      if (shutdown_)
+        throw std::runtime_error("cannot schedule new futures after shutdown");
+      for (; queued < tasks.size(); ++queued) {
+        push_outcome const out = push_locked(*tasks[queued]);
+        wakes += out.wake;
+        spawns += out.spawn;
+      }
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  }
+  // push_locked counted a wake only for a parked worker not yet notified,
+  // so each wakes a distinct one.
+  for (std::size_t i = 0; i < wakes; ++i)
+    wake_one();
+  for (std::size_t i = 0; i < spawns; ++i)
+    start_thread();
+  if (failed) {
+    for (std::size_t i = queued; i < tasks.size(); ++i)
+      tasks[i]->abandon(nullptr);
+    std::rethrow_exception(failed);
+  }
+}
+
 void thread_pool_core::post(task_node& task) noexcept {
   // A handler has priority 0, so its push cannot throw.
   push_outcome out;
@@ -522,6 +556,10 @@ bool thread_pool_executor::running_in_this_thread() const noexcept {
 
 void thread_pool_executor::enqueue(detail::task_node& task) {
   core_->submit(task);
+}
+
+void thread_pool_executor::enqueue_all(std::span<detail::task_node* const> tasks) {
+  core_->submit_all(tasks);
 }
 
 void thread_pool_executor::post_task(detail::task_node& task) noexcept {

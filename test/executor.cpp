@@ -15,7 +15,10 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace utf = boost::unit_test;
 
@@ -45,6 +48,40 @@ protected:
   }
 };
 
+// Takes the first `takes` tasks, then refuses the rest, as a pool shut
+// down between two of map's batches would: the base's enqueue_all, which
+// map queues its batches through, must then leave no future pending.
+class filling_executor final : public cf::executor {
+public:
+  explicit filling_executor(int takes) : takes_(takes) {}
+  ~filling_executor() override {
+    for (auto* t : queued_)
+      t->abandon(nullptr);
+  }
+  void shutdown(bool, bool) override {}
+
+  // Runs what was queued, on this thread.
+  void run_queued() {
+    struct : cf::detail::task_observer {
+      void task_finishing() noexcept override {}
+    } observer;
+    for (auto* t : std::exchange(queued_, {}))
+      t->run(observer);
+  }
+
+protected:
+  void enqueue(cf::detail::task_node& task) override {
+    if (takes_ <= 0)
+      throw std::runtime_error("this executor is full");
+    --takes_;
+    queued_.push_back(&task);
+  }
+
+private:
+  int takes_;
+  std::vector<cf::detail::task_node*> queued_;
+};
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(executor_tests)
@@ -61,6 +98,30 @@ BOOST_AUTO_TEST_CASE(submit_map_and_shutdown_through_the_base, *utf::timeout(60)
   BOOST_TEST((got == std::vector<int>{10, 20, 30}));
   base.shutdown();
   BOOST_CHECK_THROW(base.submit([] { return 1; }), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_CASE(map_on_an_executor_that_refuses_work_throws, *utf::timeout(60)) {
+  refusing_executor ex;
+  std::atomic<int> ran{0};
+  BOOST_CHECK_THROW(
+      ex.map([&](int x) { return ran.fetch_add(1) + x; }, std::vector{1, 2, 3}),
+      std::logic_error);
+  BOOST_TEST(ran.load() == 0);
+}
+
+// map queues its calls a batch at a time (executor::enqueue_all); a batch
+// the executor takes only in part leaves no future pending and runs no call
+// once map has thrown, for every point of refusal, batch boundaries included.
+BOOST_AUTO_TEST_CASE(map_refused_partway_cancels_what_was_queued, *utf::timeout(60)) {
+  for (int takes : {0, 1, 5, 31, 32, 33, 63, 64, 65}) {
+    filling_executor ex(takes);
+    std::atomic<int> ran{0};
+    std::vector<int> xs(70);
+    BOOST_CHECK_THROW(ex.map([&](int x) { return ran.fetch_add(1) + x; }, xs),
+                      std::runtime_error);
+    ex.run_queued(); // cancelled: none runs
+    BOOST_TEST(ran.load() == 0, "takes " << takes);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(destroying_through_the_base_waits, *utf::timeout(60)) {

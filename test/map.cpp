@@ -18,10 +18,13 @@
 #include <atomic>
 #include <cmath>
 #include <list>
+#include <memory>
 #include <numeric>
 #include <ranges>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace utf = boost::unit_test;
 
@@ -135,6 +138,60 @@ BOOST_AUTO_TEST_CASE(exception_cancels_the_calls_not_started, *utf::timeout(60))
   release.set();
   pool.shutdown();
   BOOST_TEST(ran.load() <= 1); // at most the one that had started
+}
+
+// An input that fails partway, at every place within map's batches of
+// queued calls (the calls built for a batch are queued together): map
+// throws the input's error, and the calls it had made are cancelled or ran,
+// none left pending, none run twice.
+BOOST_AUTO_TEST_CASE(an_input_that_throws_partway_loses_no_call, *utf::timeout(60)) {
+  struct fails_at {
+    int at;
+    int operator()(int i) const {
+      if (i == at)
+        throw std::out_of_range("input " + std::to_string(i) + " is unreadable");
+      return i;
+    }
+  };
+  for (int at : {0, 1, 31, 32, 33, 64, 100}) {
+    cf::thread_pool_executor pool{{.max_workers = 2}};
+    std::atomic<int> ran{0};
+    auto inputs = std::views::iota(0, 200) | std::views::transform(fails_at{at});
+    BOOST_CHECK_THROW(pool.map([&](int i) { return ran.fetch_add(1) + i; }, inputs),
+                      std::out_of_range);
+    BOOST_TEST(pool.submit([] { return 1; }).result() == 1); // the pool goes on
+    pool.shutdown();
+    BOOST_TEST(ran.load() <= at, "at " << at << ": " << ran.load() << " ran");
+  }
+}
+
+// An argument whose copy fails partway through a batch.
+BOOST_AUTO_TEST_CASE(an_argument_that_fails_to_copy_loses_no_call, *utf::timeout(60)) {
+  struct fragile {
+    int value = 0;
+    std::shared_ptr<std::atomic<int>> copies_left;
+    fragile(int v, std::shared_ptr<std::atomic<int>> left)
+        : value(v), copies_left(std::move(left)) {}
+    fragile(fragile const& o) : value(o.value), copies_left(o.copies_left) {
+      if (copies_left->fetch_sub(1) <= 0)
+        throw std::length_error("no copy left");
+    }
+    fragile(fragile&&) noexcept = default;
+  };
+  for (int copies : {0, 1, 20, 31, 32, 33, 70}) {
+    cf::thread_pool_executor pool{{.max_workers = 2}};
+    auto left = std::make_shared<std::atomic<int>>(copies);
+    std::vector<fragile> xs;
+    for (int i = 0; i < 100; ++i)
+      xs.emplace_back(i, left);
+    left->store(copies);
+    std::atomic<int> ran{0};
+    BOOST_CHECK_THROW(
+        pool.map([&](fragile const& f) { return ran.fetch_add(1) + f.value; }, xs),
+        std::length_error);
+    pool.shutdown(true);
+    BOOST_TEST(ran.load() <= copies, "copies " << copies);
+  }
 }
 
 // test_map_timeout (the 3.14 part; main adds "then StopIteration")

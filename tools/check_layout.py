@@ -36,7 +36,7 @@ PARTS = [
     ]),
     ("Executor", [
         PUBLIC + r"(executor|map|after)\.hpp",
-        PUBLIC + r"detail/(task|dependent_task|remote_seam)\.hpp",
+        PUBLIC + r"detail/(task|dependent_task|remote_seam|ring_window)\.hpp",
         r"lib/executor\.cpp", r"lib/detail/executor/",
     ]),
     ("Threads", [PUBLIC + r"thread_pool_executor\.hpp", r"lib/thread_pool_executor\.cpp",

@@ -18,6 +18,7 @@
 #include <concepts>
 #include <memory>
 #include <ranges>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -270,6 +271,13 @@ protected:
   /// the executor cannot accept work.
   virtual void enqueue(detail::task_node& task) = 0;
 
+  /// Queues the tasks in order and takes every one over: if it throws, the
+  /// ones it did not queue have been abandoned (their futures cancelled).
+  /// `map` queues its calls this way, a batch at a time; by default one
+  /// `enqueue` each, and a pool that can queue a batch under one lock
+  /// overrides it.
+  virtual void enqueue_all(std::span<detail::task_node* const> tasks);
+
   /// True when calls run in other processes (a process pool): `map` then
   /// sends `chunksize` inputs per call (a thread pool ignores chunksize, as
   /// Python's does), and a dependent call, queued only later, is checked for
@@ -305,20 +313,29 @@ protected:
   template <class Seam, class F, class... Args>
   auto submit_ranked(int rank, F&& fn, Args&&... args) {
     if constexpr (detail::check_submit_call<F, Args...>()) {
-      using R = detail::call_result_t<F, Args...>;
-      using task_type = detail::call_task<R, F, Args...>;
-      auto* task = new task_type(std::forward<F>(fn), std::forward<Args>(args)...);
-      auto f = detail::future_access::adopt<R>(task);
-      task->priority = rank;
-      task->remote = detail::wire_seam<Seam>::template ops<task_type>();
+      auto [task, f] =
+          make_call<Seam>(rank, std::forward<F>(fn), std::forward<Args>(args)...);
       try {
         enqueue(*task);
       } catch (...) {
         task->abandon(nullptr);
         throw;
       }
-      return f;
+      return std::move(f);
     }
+  }
+
+  /// A call's task, not yet queued, and its future: `submit_ranked`
+  /// without the `enqueue`.
+  template <class Seam, class F, class... Args>
+  auto make_call(int rank, F&& fn, Args&&... args) {
+    using R = detail::call_result_t<F, Args...>;
+    using task_type = detail::call_task<R, F, Args...>;
+    auto* task = new task_type(std::forward<F>(fn), std::forward<Args>(args)...);
+    auto f = detail::future_access::adopt<R>(task);
+    task->priority = rank;
+    task->remote = detail::wire_seam<Seam>::template ops<task_type>();
+    return std::pair<detail::task_node*, future<R>>(task, std::move(f));
   }
 
   /// What every `map` does: chunks the inputs when calls cross processes.
@@ -348,8 +365,16 @@ protected:
         }
       }
     }
-    using source = detail::zip_source<R, decltype(submit), std::decay_t<F>, Rs...>;
-    return map_range<R>(std::make_unique<source>(submit, std::forward<F>(fn),
+    // One input per call: built a batch at a time, then queued together.
+    auto make = [this](auto&&... a) {
+      return make_call<Seam>(0, std::forward<decltype(a)>(a)...);
+    };
+    auto queue = [this](std::span<detail::task_node* const> tasks) {
+      enqueue_all(tasks);
+    };
+    using source =
+        detail::zip_source<R, decltype(make), decltype(queue), std::decay_t<F>, Rs...>;
+    return map_range<R>(std::make_unique<source>(make, queue, std::forward<F>(fn),
                                                  std::forward<Rs>(ranges)...),
                         options);
   }

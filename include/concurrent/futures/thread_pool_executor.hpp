@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -128,6 +129,7 @@ private:
   class handler_task;
 
   void enqueue(detail::task_node& task) final;
+  void enqueue_all(std::span<detail::task_node* const> tasks) final;
   // Queues an Asio handler; never throws (a broken pool drops it).
   void post_task(detail::task_node& task) noexcept;
   void work_started() noexcept;

@@ -19,6 +19,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,6 +70,9 @@ public:
 
   /// A submitted call; throws if the pool is broken or shut down.
   void submit(task_node& task);
+  /// Submitted calls, queued in order under one lock; takes every one over
+  /// (those it cannot queue are abandoned) and throws as `submit`.
+  void submit_all(std::span<task_node* const> tasks);
   /// An Asio handler; a broken pool drops it.
   void post(task_node& task) noexcept;
 

@@ -258,7 +258,11 @@ public:
   std::exception_ptr const& stored_exception() const noexcept { return exception_; }
 
   /// For a done state: throws cancelled_error or the stored exception.
-  void rethrow_if_failed() const;
+  void rethrow_if_failed() const {
+    // Inline: every result() and map item passes here, nearly always fine.
+    if (raw_status() != future_status::finished || exception_) [[unlikely]]
+      rethrow_failure();
+  }
 
   /// `result()` without the value: waits up to `timeout`, then throws
   /// timeout_error, cancelled_error or the stored exception.
@@ -289,6 +293,7 @@ private:
   std::uint32_t lock() const noexcept;
   void unlock_keep() const noexcept;
   void unlock_to(std::uint32_t status_bits) noexcept;
+  void rethrow_failure() const;
   waiter* wake_waiters(waiter::wake_on which, future_status now) noexcept;
   void run_deferred(waiter* chain, future_status now) noexcept;
   bool cancel_slow() noexcept;

@@ -53,7 +53,7 @@ public:
             [](auto&... r) { return std::tuple(std::ranges::begin(r.get())...); },
             ranges_)) {}
 
-  bool submit_next(map_window<T>& window) override {
+  std::size_t submit_some(map_window<T>& window, std::size_t /*most*/) override {
     std::vector<std::tuple<std::decay_t<std::ranges::range_reference_t<Ranges>>...>>
         items;
     while (static_cast<std::ptrdiff_t>(items.size()) < chunksize_ &&
@@ -62,10 +62,15 @@ public:
       std::apply([](auto&... it) { (++it, ...); }, iterators_);
     }
     if (items.empty())
-      return false;
-    make_room(window);
-    window.push_back(map_item<T>{{}, submit_(call_, std::move(items))});
-    return true;
+      return 0;
+    // A chunk per call: it is one message, so batching saves little.
+    make_room(window.chunks);
+    window.chunks.push_back(submit_(call_, std::move(items)));
+    return 1;
+  }
+
+  void reserve(map_window<T>& window, std::size_t calls) override {
+    window.chunks.set_capacity(calls);
   }
 
   std::size_t calls_hint() override {
