@@ -958,15 +958,19 @@ BOOST_AUTO_TEST_CASE(threads_blocked_on_one_pool_each_get_their_result,
   constexpr int threads = 4;
   constexpr int calls = 1500;
   std::atomic<long long> sum{0};
-  std::atomic<int> timeouts{0}, slow_right{0};
+  std::atomic<int> timeouts{0}, in_time{0}, slow_right{0};
   std::vector<std::thread> ts;
   for (int t = 0; t < threads; ++t)
     ts.emplace_back([&, t] {
       for (int i = 0; i < calls; ++i) {
         if (i % 100 == 0) {
           auto slow = procs.submit(sleep_ms, 30);
+          // Nearly always a timeout while helping; on a loaded machine this
+          // thread may lose the CPU for the 30 ms, and then the value is
+          // there in time (a CI run saw 59 of 60 time out).
           try {
-            slow.result(1ms);
+            if (slow.result(1ms) == 30)
+              ++in_time;
           } catch (cf::timeout_error const&) {
             ++timeouts;
           }
@@ -993,7 +997,8 @@ BOOST_AUTO_TEST_CASE(threads_blocked_on_one_pool_each_get_their_result,
       expected += t * calls + i;
   BOOST_TEST(sum.load() == expected);
   BOOST_TEST(other == 199LL * 200 / 2);
-  BOOST_TEST(timeouts.load() == threads * calls / 100);
+  BOOST_TEST(timeouts.load() + in_time.load() == threads * calls / 100);
+  BOOST_TEST(timeouts.load() > 0); // the path under test ran
   BOOST_TEST(slow_right.load() == threads * calls / 100);
 }
 
