@@ -494,6 +494,9 @@ options parse(int argc, char** argv) {
               })
       .option("--count-workload",
               [&o](std::string const& v) {
+                if (v != "map" && v != "throughput")
+                  throw std::invalid_argument(
+                      "--count-workload: map or throughput, not " + v);
                 o.count_workload = v == "map" ? workload::map : workload::throughput;
               })
       .parse(argc, argv);

@@ -145,15 +145,19 @@ void thread_pool_core::start_thread() {
   first_taken_.wait(lock, [&start] { return start.taken; });
 }
 
+void thread_pool_core::throw_if_closed_locked() const {
+  // Python checks for a broken pool first.
+  if (broken_)
+    throw broken_thread_pool(broken_reason_);
+  if (shutdown_)
+    throw std::runtime_error("cannot schedule new futures after shutdown");
+}
+
 void thread_pool_core::submit(task_node& task) {
   push_outcome out;
   {
     std::lock_guard lock(mutex_);
-    // Python checks for a broken pool first.
-    if (broken_)
-      throw broken_thread_pool(broken_reason_);
-    if (shutdown_)
-      throw std::runtime_error("cannot schedule new futures after shutdown");
+    throw_if_closed_locked();
     out = push_locked(task);
   }
   after_push(out);
@@ -167,10 +171,7 @@ void thread_pool_core::submit_all(std::span<task_node* const> tasks) {
   {
     std::lock_guard lock(mutex_);
     try {
-      if (broken_)
-        throw broken_thread_pool(broken_reason_);
-      if (shutdown_)
-        throw std::runtime_error("cannot schedule new futures after shutdown");
+      throw_if_closed_locked();
       for (; queued < tasks.size(); ++queued) {
         push_outcome const out = push_locked(*tasks[queued]);
         wakes += out.wake;

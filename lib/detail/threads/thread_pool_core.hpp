@@ -100,6 +100,8 @@ private:
     bool spawn = false;   // start a thread (reserved already)
     bool dropped = false; // a broken pool: abandon the task
   };
+  // What submit and submit_all throw for a broken or shut-down pool.
+  void throw_if_closed_locked() const;
   // Throws, having changed nothing, only when a new priority's lane cannot
   // be allocated.
   push_outcome push_locked(task_node& task);
