@@ -10,6 +10,7 @@
 #include <concurrent/futures/detail/async_op.hpp>
 #include <concurrent/futures/detail/task_memory.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_allocator.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
@@ -78,6 +79,26 @@ private:
   allocator_type alloc_;
 };
 
+/// A fired op on its way to its handler's executor, with the op's type
+/// erased: what `post_to_io_context` posts.
+struct erased_invoker {
+  void* op;
+  void (*run)(void* op);           // the op's invoke()
+  void (*drop)(void* op) noexcept; // the op's abandon(): posted, never run
+};
+
+/// Posts `inv` to the io_context that `ex` is an executor of, through that
+/// context's own executor type, so that the queued operation comes from the
+/// task memory (freed by the io_context's thread in a few instructions).
+/// Through `any_io_executor` itself, Asio wraps the function once more and
+/// takes both blocks from `malloc` in the posting pool thread, which the io
+/// thread then frees into another thread's arena: 250 instructions on the
+/// io thread per completion (callgrind; bench/README.md, the coroutine
+/// bridge). False, having posted nothing, if `ex` is not an io_context's
+/// executor (a strand, a thread pool's): the caller posts as usual then.
+CONCURRENT_FUTURES_DECL bool post_to_io_context(asio::any_io_executor const& ex,
+                                                erased_invoker inv);
+
 /// What every handler-holding op shares: the handler, the tracked executor,
 /// the cancellation slot, and allocation through the handler's allocator.
 /**
@@ -136,6 +157,13 @@ protected:
   ~handler_op() = default;
 
   void post_completion() noexcept override {
+    // A coroutine's handler (asio::awaitable) completes on an
+    // any_io_executor, which is nearly always an io_context's.
+    if constexpr (std::is_same_v<work_executor_t<Handler>, asio::any_io_executor> &&
+                  std::is_same_v<op_allocator_t<Handler>, task_memory_allocator<void>>) {
+      if (post_to_io_context(work_, {static_cast<Derived*>(this), &run_op, &drop_op}))
+        return;
+    }
     asio::post(work_, op_invoker<Derived>(static_cast<Derived*>(this), alloc_));
   }
 
@@ -172,6 +200,9 @@ protected:
   }
 
 private:
+  static void run_op(void* op) { static_cast<Derived*>(op)->invoke(); }
+  static void drop_op(void* op) noexcept { static_cast<Derived*>(op)->abandon(); }
+
   struct cancel_fn {
     handler_op* op;
     explicit cancel_fn(handler_op* o) noexcept : op(o) {}

@@ -1,0 +1,68 @@
+//
+// Copyright (c) 2026 The concurrent-futures authors.
+//
+// Distributed under the Boost Software License, Version 1.0.
+//
+
+// A fired op's invoker posted to an io_context named by an any_io_executor;
+// see handler_op.hpp for why not through the any_io_executor.
+
+#include <concurrent/futures/detail/asio/handler_op.hpp>
+#include <concurrent/futures/detail/task_memory.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <type_traits>
+#include <utility>
+
+namespace concurrent::futures::detail {
+
+namespace {
+
+using io_executor = asio::io_context::executor_type;
+// What the op holds: its handler's executor, keeping work outstanding.
+using tracked_io_executor = std::decay_t<decltype(asio::prefer(
+    std::declval<io_executor>(), asio::execution::outstanding_work.tracked))>;
+
+// Owns the op until it runs; destroyed unrun (the io_context was destroyed
+// with it queued), it abandons the op, as op_invoker does.
+class invoker {
+public:
+  using allocator_type = task_memory_allocator<void>;
+
+  explicit invoker(erased_invoker inv) noexcept : inv_(inv) {}
+  invoker(invoker&& other) noexcept : inv_(std::exchange(other.inv_, {})) {}
+  invoker& operator=(invoker&&) = delete;
+  ~invoker() {
+    if (inv_.op != nullptr)
+      inv_.drop(inv_.op);
+  }
+
+  void operator()() {
+    erased_invoker const inv = std::exchange(inv_, {});
+    inv.run(inv.op);
+  }
+
+  allocator_type get_allocator() const noexcept { return {}; }
+
+private:
+  erased_invoker inv_;
+};
+
+template <class Executor>
+bool post_through(asio::any_io_executor const& ex, erased_invoker inv) {
+  if (auto const* io = ex.target<Executor>()) {
+    asio::post(*io, invoker(inv));
+    return true;
+  }
+  return false;
+}
+
+} // namespace
+
+bool post_to_io_context(asio::any_io_executor const& ex, erased_invoker inv) {
+  return post_through<tracked_io_executor>(ex, inv) || post_through<io_executor>(ex, inv);
+}
+
+} // namespace concurrent::futures::detail
