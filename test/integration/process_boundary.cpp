@@ -111,7 +111,8 @@ void forge_result(dp::channel& ch, dp::record_kind kind, std::uint32_t claimed_s
 
 // Runs in a worker: writes into its own shared memory, then makes the pool
 // look (for the result ring) and waits to be ended by the broken pool, or
-// returns so that the pool's next write finds the damage (request ring).
+// returns so that the pool's next write, or the worker's next read, finds
+// the damage (request ring).
 int write_into_own_ring(int what) {
   auto const* w = dp::this_worker_for_tests();
   if (!w)
@@ -360,8 +361,10 @@ BOOST_DATA_TEST_CASE(a_worker_that_writes_into_its_ring_breaks_the_pool_and_says
     }
   }
   BOOST_TEST_MESSAGE(message);
-  // The pool finds a damaged request ring when it next writes; the worker
-  // may find it first when it next reads, and exits saying so.
+  // The pool finds its own index of the request ring damaged when it next
+  // writes, the worker's only once the ring looks full (it keeps the last
+  // one it read); the worker finds either when it next reads, and exits
+  // saying so. Either way the error says the memory was corrupted.
   bool const named =
       message.find("worker pid " + std::to_string(pid) + " corrupted its " +
                    (about_the_request_ring(what) ? "request" : "result") + " ring") !=

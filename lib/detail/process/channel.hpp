@@ -136,16 +136,24 @@ public:
   write_result try_write(record_kind kind, std::uint16_t flags, std::uint64_t id,
                          std::span<std::byte const> a,
                          std::span<std::byte const> b = {}) {
-    std::uint64_t const tail = indices_->tail.load(std::memory_order_acquire);
-    if (!producer_sound(tail))
+    if (!own_head_sound())
       return write_result::corrupt;
-    tail_seen_ = tail;
     std::uint32_t const size = static_cast<std::uint32_t>(a.size() + b.size());
     std::uint64_t const need = align(sizeof(record_header) + size);
     std::uint64_t const to_end = bytes_ - (head_ & mask_);
     std::uint64_t const pad = need > to_end ? to_end : 0;
-    if (head_ + pad + need - tail > bytes_)
-      return write_result::full;
+    // The consumer's tail only moves forward, so the one read last is a
+    // safe bound until the record does not fit behind it: only then is the
+    // tail read (and checked) again. Reading it on every write took the
+    // cache line the consumer writes on every read, a miss per record.
+    if (head_ + pad + need - tail_seen_ > bytes_) {
+      std::uint64_t const tail = indices_->tail.load(std::memory_order_acquire);
+      if (!tail_sound(tail))
+        return write_result::corrupt;
+      tail_seen_ = tail;
+      if (head_ + pad + need - tail > bytes_)
+        return write_result::full;
+    }
     std::uint64_t head = head_;
     if (pad != 0) {
       record_header const h{static_cast<std::uint32_t>(pad - sizeof(record_header)),
@@ -273,14 +281,18 @@ private:
     return read_result::corrupt;
   }
 
-  // The consumer's tail, as the producer reads it: between what it saw
-  // before and the head, on a record boundary; and the head is still ours.
-  bool producer_sound(std::uint64_t tail) {
+  // The producer's head is still ours; the consumer's tail, when the
+  // producer reads it, lies between what it saw before and the head, on a
+  // record boundary.
+  bool own_head_sound() {
     std::uint64_t const own = indices_->head.load(std::memory_order_relaxed);
     if (own != head_) {
       overwritten("write", own, head_);
       return false;
     }
+    return true;
+  }
+  bool tail_sound(std::uint64_t tail) {
     if (tail < tail_seen_ || tail > head_ || tail % record_alignment != 0) {
       moved("read", tail, tail_seen_, "write", head_);
       return false;

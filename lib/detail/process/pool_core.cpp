@@ -31,6 +31,7 @@
 #include <new>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 namespace asio = boost::asio;
 
@@ -224,29 +225,48 @@ bool pool_core::has_idle_locked() const {
   return false;
 }
 
-pool_core::slot_ptr pool_core::pick_locked() {
-  slot_ptr best;
+worker_slot* pool_core::pick_locked() const {
+  worker_slot* best = nullptr;
   for (auto const& s : slots_) {
     if (s->stop_sent || s->retiring || s->exited || s->outbox_pending || s->poisoned ||
         s->inflight.size() >= 2 ||
         (max_tasks_ && s->sent >= static_cast<unsigned>(*max_tasks_)))
       continue;
     if (!best || s->inflight.size() < best->inflight.size())
-      best = s;
+      best = s.get();
   }
   return best;
 }
 
 void pool_core::dispatch_locked(std::vector<slot_ptr>& wake,
                                 std::vector<task_node*>& fail_list) {
-  // Only a worker that said it sleeps needs waking (the fence pairs with
-  // its own: see channel.hpp), and only those are listed: a list of every
-  // slot written to cost two atomic reference counts per call.
-  auto woken = [&wake](slot_ptr const& s) {
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (s->chan.header().worker_sleeping.load(std::memory_order_relaxed) != 0 &&
-        std::find(wake.begin(), wake.end(), s) == wake.end())
-      wake.push_back(s);
+  // Only a worker that said it sleeps needs waking, and only those are
+  // listed (a list of every slot written to cost two atomic reference
+  // counts per call). Whether it sleeps is read once per dispatch, after
+  // every write, behind one fence that pairs with the worker's own (see
+  // channel.hpp); a fence and a slot_ptr copy per call cost 7-19% of the
+  // throughput (bench/README.md).
+  int written_to = 0;
+  struct list_sleepers {
+    std::vector<slot_ptr> const& slots;
+    int const& written;
+    std::vector<slot_ptr>& wake;
+    ~list_sleepers() {
+      if (written == 0)
+        return;
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      for (auto const& s : slots) {
+        if (!std::exchange(s->dispatched, false))
+          continue;
+        if (s->chan.header().worker_sleeping.load(std::memory_order_relaxed) != 0 &&
+            std::find(wake.begin(), wake.end(), s) == wake.end())
+          wake.push_back(s);
+      }
+    }
+  } sleepers{slots_, written_to, wake};
+  auto written = [&written_to](worker_slot& s) {
+    if (!std::exchange(s.dispatched, true))
+      ++written_to;
   };
   using write_result = ring::write_result;
   // Writes the rest of the slot's outbox; false once the pool broke.
@@ -270,11 +290,11 @@ void pool_core::dispatch_locked(std::vector<slot_ptr>& wake,
       s->chan.header().parent_wants_space.store(1, std::memory_order_seq_cst);
       if (!flush_outbox(*s))
         return;
-      woken(s);
+      written(*s);
     }
   }
   while (!backlog_.empty()) {
-    slot_ptr const s = pick_locked();
+    worker_slot* const s = pick_locked();
     if (!s)
       break;
     pending_call c = backlog_.pop();
@@ -300,7 +320,7 @@ void pool_core::dispatch_locked(std::vector<slot_ptr>& wake,
       if (!flush_outbox(*s))
         return;
     }
-    woken(s);
+    written(*s);
   }
   if (shutdown_ && backlog_.empty()) {
     for (auto const& s : slots_) {
@@ -313,13 +333,15 @@ void pool_core::dispatch_locked(std::vector<slot_ptr>& wake,
       }
       if (w == write_result::written) {
         s->stop_sent = true;
-        woken(s);
+        written(*s);
       }
     }
   }
 }
 
 void pool_core::wake(std::vector<slot_ptr> const& slots) noexcept {
+  if (slots.empty())
+    return;
   std::atomic_thread_fence(std::memory_order_seq_cst);
   for (auto const& s : slots) {
     auto& h = s->chan.header();

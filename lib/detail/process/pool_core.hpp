@@ -112,6 +112,7 @@ struct worker_slot {
   // Its memory is not read any more. Set under the lock by whichever thread
   // found the damage; read by the pool's thread without it.
   std::atomic<bool> poisoned{false};
+  bool dispatched = false; // dispatch_locked wrote to it; under the lock
   bool launched = false;
   bool stop_sent = false;
   bool retiring = false;
@@ -149,7 +150,7 @@ private:
   // --- any thread, under mutex_ ---
   slot_ptr new_slot_locked();
   void dispatch_locked(std::vector<slot_ptr>& wake, std::vector<task_node*>& fail);
-  slot_ptr pick_locked();
+  worker_slot* pick_locked() const;
   bool has_idle_locked() const;
   void break_locked(breakage const& why, std::vector<task_node*>& fail);
   void corrupted_locked(worker_slot& s, char const* where, std::string const& fault,

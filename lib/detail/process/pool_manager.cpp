@@ -58,8 +58,8 @@ std::string describe_status(int pid, bool signaled, int code) {
     else if (code == exit_setup_failed)
       s += " (it could not set up)";
     else if (code == exit_channel_corrupt)
-      s += " (it found the memory it shares with the pool overwritten by a task; its "
-           "stderr says what)";
+      s += " (it found the memory it shares with the pool corrupted, overwritten by a "
+           "task; its stderr says what)";
   }
   return s;
 }
