@@ -247,6 +247,8 @@ void pool_core::dispatch_locked(std::vector<slot_ptr>& wake,
   // channel.hpp); a fence and a slot_ptr copy per call cost 7-19% of the
   // throughput (bench/README.md).
   int written_to = 0;
+  // On every way out (a broken ring, an exception): no worker written to
+  // is left asleep, and no mark is left for the next dispatch.
   struct list_sleepers {
     std::vector<slot_ptr> const& slots;
     int const& written;
@@ -258,9 +260,14 @@ void pool_core::dispatch_locked(std::vector<slot_ptr>& wake,
       for (auto const& s : slots) {
         if (!std::exchange(s->dispatched, false))
           continue;
-        if (s->chan.header().worker_sleeping.load(std::memory_order_relaxed) != 0 &&
-            std::find(wake.begin(), wake.end(), s) == wake.end())
+        if (s->chan.header().worker_sleeping.load(std::memory_order_relaxed) == 0 ||
+            std::find(wake.begin(), wake.end(), s) != wake.end())
+          continue;
+        try {
           wake.push_back(s);
+        } catch (...) {
+          wake_one(*s); // out of memory: now, under the lock, not never
+        }
       }
     }
   } sleepers{slots_, written_to, wake};
@@ -343,13 +350,15 @@ void pool_core::wake(std::vector<slot_ptr> const& slots) noexcept {
   if (slots.empty())
     return;
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  for (auto const& s : slots) {
-    auto& h = s->chan.header();
-    if (h.worker_sleeping.load(std::memory_order_relaxed) != 0) {
-      h.request_signal.fetch_add(1, std::memory_order_release);
-      futex_wake_all(h.request_signal, futex_scope::across_processes);
-    }
-  }
+  for (auto const& s : slots)
+    if (s->chan.header().worker_sleeping.load(std::memory_order_relaxed) != 0)
+      wake_one(*s);
+}
+
+void pool_core::wake_one(worker_slot& s) noexcept {
+  auto& h = s.chan.header();
+  h.request_signal.fetch_add(1, std::memory_order_release);
+  futex_wake_all(h.request_signal, futex_scope::across_processes);
 }
 
 void pool_core::fail(std::vector<task_node*> const& tasks,

@@ -194,6 +194,7 @@ private:
   void maybe_finish();
 
   static void wake(std::vector<slot_ptr> const& slots) noexcept;
+  static void wake_one(worker_slot& slot) noexcept;
   static void fail(std::vector<task_node*> const& tasks,
                    std::exception_ptr const& e) noexcept;
   static void close_fd(int& fd) noexcept;
