@@ -20,10 +20,12 @@ namespace concurrent::futures::detail {
 
 namespace {
 
-using io_executor = asio::io_context::executor_type;
-// What the op holds: its handler's executor, keeping work outstanding.
-using tracked_io_executor = std::decay_t<decltype(asio::prefer(
-    std::declval<io_executor>(), asio::execution::outstanding_work.tracked))>;
+// What the op holds for a coroutine spawned on an io_context: its
+// executor, keeping work outstanding. One with other properties required
+// (blocking.never, relationship.continuation) takes Asio's path.
+using tracked_io_executor =
+    std::decay_t<decltype(asio::prefer(std::declval<asio::io_context::executor_type>(),
+                                       asio::execution::outstanding_work.tracked))>;
 
 // Owns the op until it runs; destroyed unrun (the io_context was destroyed
 // with it queued), it abandons the op, as op_invoker does.
@@ -50,19 +52,14 @@ private:
   erased_invoker inv_;
 };
 
-template <class Executor>
-bool post_through(asio::any_io_executor const& ex, erased_invoker inv) {
-  if (auto const* io = ex.target<Executor>()) {
-    asio::post(*io, invoker(inv));
-    return true;
-  }
-  return false;
-}
-
 } // namespace
 
 bool post_to_io_context(asio::any_io_executor const& ex, erased_invoker inv) {
-  return post_through<tracked_io_executor>(ex, inv) || post_through<io_executor>(ex, inv);
+  auto const* io = ex.target<tracked_io_executor>();
+  if (io == nullptr)
+    return false;
+  asio::post(*io, invoker(inv));
+  return true;
 }
 
 } // namespace concurrent::futures::detail

@@ -576,9 +576,17 @@ void pool_core::on_exit(slot_ptr const& slot, bool signaled, int code) {
     if (!expected && !broken_future_) {
       std::string const why = slot->pid > 0 ? describe_status(slot->pid, signaled, code)
                                             : "a worker process could not be started";
-      break_locked(
-          breakage::abrupt(why, slot->pid, signaled ? code : 0, signaled ? -1 : code),
-          tasks);
+      if (!signaled && code == exit_channel_corrupt && slot->pid > 0) {
+        // The worker found the damage before the pool did: the same
+        // breakage as when the pool finds it, and what to look for.
+        breakage b = breakage::corrupted(slot->pid, "shared memory", why);
+        b.status = code;
+        break_locked(b, tasks);
+      } else {
+        break_locked(
+            breakage::abrupt(why, slot->pid, signaled ? code : 0, signaled ? -1 : code),
+            tasks);
+      }
     } else if (!broken_future_ && !backlog_.empty() &&
                static_cast<int>(slots_.size()) < max_workers_) {
       // max_tasks_per_child: a fresh worker takes the retired one's place.

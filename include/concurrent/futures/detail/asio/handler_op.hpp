@@ -95,7 +95,8 @@ struct erased_invoker {
 /// thread then frees into another thread's arena: 250 instructions on the
 /// io thread per completion (callgrind; bench/README.md, the coroutine
 /// bridge). False, having posted nothing, if `ex` is not an io_context's
-/// executor (a strand, a thread pool's): the caller posts as usual then.
+/// executor as an op holds it, tracking work (a strand, a thread pool's):
+/// the caller posts as usual then.
 CONCURRENT_FUTURES_DECL bool post_to_io_context(asio::any_io_executor const& ex,
                                                 erased_invoker inv);
 
